@@ -13,7 +13,7 @@ namespace lowbit {
 template <floating_format T, detail::binary_float F>
 constexpr T convert(F x, const conversion_options& options) noexcept
 {
-    return T::from_bits(T::encode(detail::split(x), options));
+    return T::from_bits(T::encode(x, options));
 }
 
 template <floating_format T, detail::binary_float F>
@@ -35,7 +35,7 @@ constexpr T convert(F x, rounding mode = rounding::nearest_even, overflow on_ove
 template <floating_format T, detail::binary_float F>
 constexpr T convert_stochastic(F x, std::uint32_t random_bits, const conversion_options& options) noexcept
 {
-    return T::from_bits(T::encode(detail::split(x), options, detail::random_word{true, random_bits}));
+    return T::from_bits(T::encode(x, options, detail::random_word{true, random_bits}));
 }
 
 template <floating_format T, detail::binary_float F>

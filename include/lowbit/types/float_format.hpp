@@ -2,6 +2,8 @@
 // E8M0, bfloat16, IEEE half, TF32 and any ExMy), stored in the smallest unsigned integer that fits.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -81,8 +83,8 @@ public:
 
     // Nearest-even, nonsaturating (ml_dtypes' `astype` semantics): overflow gives Inf, or NaN where the
     // format has no Inf, or ±max where it has neither. Doubles are rounded once, never through float.
-    explicit constexpr float_format(float x) noexcept : code_(encode(detail::split(x), conversion_options{})) {}
-    explicit constexpr float_format(double x) noexcept : code_(encode(detail::split(x), conversion_options{})) {}
+    explicit constexpr float_format(float x) noexcept : code_(encode(x, conversion_options{})) {}
+    explicit constexpr float_format(double x) noexcept : code_(encode(x, conversion_options{})) {}
 
     // The raw code. Bits above the format's width are ignored, as in ml_dtypes' sub-byte types;
     // use checked_from_bits() to reject them instead.
@@ -101,19 +103,39 @@ public:
     }
     constexpr storage_type bits() const noexcept { return code_; }
 
-    // Exact: every value of the format is a float (where decodes_exactly_to_float) and a double.
+    // Exact: every value of the format is a float (where decodes_exactly_to_float) and a double. Formats of
+    // 8 bits or fewer read a table built at compile time by the same decoder (a branch on the exponent
+    // field would be mispredicted on real data).
     explicit constexpr operator float() const noexcept
         requires decodes_exactly_to_float
     {
+        if constexpr (info.total_bits <= 8) return value_table<float>[code_];
         return detail::decode_to<float, info>(code_);
     }
-    explicit constexpr operator double() const noexcept { return detail::decode_to<double, info>(code_); }
+    explicit constexpr operator double() const noexcept
+    {
+        if constexpr (info.total_bits <= 8) return value_table<double>[code_];
+        return detail::decode_to<double, info>(code_);
+    }
+
+    // Every code's value, indexed by code (formats of 8 bits or fewer).
+    template <detail::binary_float F>
+        requires(info.total_bits <= 8)
+    static constexpr std::array<F, std::size_t{1} << info.total_bits> value_table = [] {
+        std::array<F, std::size_t{1} << info.total_bits> table{};
+        for (std::uint32_t code = 0; code < table.size(); ++code) table[code] = detail::decode_to<F, info>(code);
+        return table;
+    }();
 
     // Used by lowbit::convert; prefer those free functions in user code.
-    static constexpr storage_type encode(const detail::real_parts& x, const conversion_options& options,
-                                         detail::random_word random = {}) noexcept
+    template <detail::binary_float F>
+    static constexpr storage_type encode(F x, const conversion_options& options, detail::random_word random = {}) noexcept
     {
-        return static_cast<storage_type>(detail::encoder<info>::encode(x, options, random));
+        using engine = detail::encoder<info>;
+        if constexpr (std::is_same_v<F, float> && engine::has_float_fast_path) {
+            if (!random.enabled) return static_cast<storage_type>(engine::encode_float(x, options));
+        }
+        return static_cast<storage_type>(engine::encode(detail::split(x), options, random));
     }
 
 private:

@@ -1,0 +1,16 @@
+# Compiles and runs the consumer with nothing but the flags `pkg-config --cflags lowbit` gives.
+set(ENV{PKG_CONFIG_PATH} "${PREFIX}/share/pkgconfig")
+execute_process(COMMAND ${PKG_CONFIG} --cflags lowbit OUTPUT_VARIABLE cflags RESULT_VARIABLE rc
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "pkg-config --cflags lowbit failed")
+endif()
+separate_arguments(cflags UNIX_COMMAND "${cflags}")
+execute_process(COMMAND ${CXX} ${cflags} ${SOURCE} -o ${OUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "compiling the consumer with pkg-config's flags failed: ${cflags}")
+endif()
+execute_process(COMMAND ${OUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "the pkg-config consumer returned ${rc}")
+endif()
