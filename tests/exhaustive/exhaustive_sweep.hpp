@@ -10,8 +10,8 @@
 //  (c) adjacency: toward_negative(x) and toward_positive(x) are the same code iff x is a value of the format,
 //      else two codes with no value of the format strictly between them (ranks of the sorted values differ
 //      by one, ±0 sharing a rank);
-//  (d) nearest: convert(x, nearest_even) is one of those two codes and is not farther from x than the other
-//      (ties may go either way here; which one is pinned by the unit tier);
+//  (d) nearest: convert(x, nearest_even) is one of those two codes and is not farther from x than the other;
+//      at a tie it is the code whose last bit is 0 (E8M0, without fraction bits: the upper one);
 //  and every NaN input gives a NaN code (or +max, lowbit's default, in a format without NaN).
 // E8M0 has no zero and no negative values: it is swept over positive inputs only (x > +0), and below its
 // smallest value 2^-127 every mode must give code 0x00 (the encoder's documented clamp: nothing lies below).
@@ -137,12 +137,20 @@ public:
             report.fail(bits, "(c) inexact x: directed results not adjacent", tn, tp);
         }
         // (d) x - vn and vp - x are exact in double (adjacent format values, a 24-bit x between them).
+        const double below = xd - vn;
+        const double above = vp - xd;
         if (rc == tn) {
-            if (xd - vn > vp - xd) report.fail(bits, "(d) nearest_even took the farther neighbour", rc, tp);
+            if (below > above) report.fail(bits, "(d) nearest_even took the farther neighbour", rc, tp);
         } else if (rc == tp) {
-            if (vp - xd > xd - vn) report.fail(bits, "(d) nearest_even took the farther neighbour", rc, tn);
+            if (above > below) report.fail(bits, "(d) nearest_even took the farther neighbour", rc, tn);
         } else {
             report.fail(bits, "(d) nearest_even is neither directed result", rc, tn);
+        }
+        if (below == above && tn != tp) {
+            // A tie goes to the code whose last bit is 0; without fraction bits (E8M0) every significand is 1
+            // and ties go up, as in ml_dtypes.
+            const bool ok = T::info.mantissa_bits == 0 ? rc == tp : (rc & 1u) == 0;
+            if (!ok) report.fail(bits, "(d) tie not resolved to the even code", rc, rc == tn ? tp : tn);
         }
     }
 

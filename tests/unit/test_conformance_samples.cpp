@@ -266,7 +266,10 @@ TEST_CASE("every half and bfloat16 input converts to the reference's code", "[co
         if (c.stem.rfind("cuda_bf16", 0) == 0 || c.stem.rfind("cuda_fp16", 0) == 0 || c.format == "bfloat16" ||
             c.format == "half")
             continue;
-        for (const auto& [suffix, source] : sources) {
+        for (const auto& source_names : sources) {
+            // Plain variables: clang 14 cannot capture structured bindings in the lambdas below.
+            const char* const suffix = source_names.first;
+            const char* const source = source_names.second;
             const std::string stem = c.stem + "_from_" + suffix;
             if (!lowbit_test::has_from16(stem)) continue;
             SECTION(stem)

@@ -223,6 +223,19 @@ expectation oracle_convert(const oracle_format& f, double x, const oracle_option
         } else if (opt.on_negative == unsigned_negative::magnitude) {
             negative = false;
         } else {
+            // A negative value that rounds to zero is +0; anything else is invalid.
+            if (f.has_zero && std::isfinite(a)) {
+                const double smallest = f.values[1];
+                bool to_zero = false;
+                switch (opt.mode) {
+                case rounding::nearest_even: to_zero = a <= smallest / 2; break;  // the tie goes to even 0
+                case rounding::nearest_away: to_zero = a < smallest / 2; break;
+                case rounding::toward_zero:
+                case rounding::toward_positive: to_zero = a < smallest; break;
+                case rounding::toward_negative: to_zero = false; break;  // -a rounds down, away from 0
+                }
+                if (to_zero) return code(0);
+            }
             const bool clamps = std::isinf(a) ? opt.on_overflow == overflow::saturate
                                               : opt.on_overflow != overflow::nonsaturating;
             if (!clamps && f.has_nan) return nan(false);
@@ -561,4 +574,49 @@ TEST_CASE("every code of every named format decodes like the ldexp oracle", "[co
     check_named_decode<bfloat16>({8, 7, 127, specials::ieee, true, true}, "bfloat16");
     check_named_decode<float16>({5, 10, 15, specials::ieee, true, true}, "float16");
     check_named_decode<tfloat32>({8, 10, 127, specials::ieee, true, true}, "tfloat32");
+}
+
+// Formats with 23 fraction bits hold every float of their normal range exactly, so every rounding mode must
+// return the float's own value. float_format<8, 23, 127, ieee> is binary32 itself: its code is the float's
+// bit pattern. Sampled over the whole float range (every 4099th pattern, plus odd/even neighbours of 1).
+template <class T>
+void check_holds_floats_exactly(const format_spec& spec, const char* name, bool code_is_float_bits)
+{
+    research_failures fails;
+    const oracle_format f = make_oracle({spec.e, 0, spec.bias, spec.policy, spec.is_signed, spec.subnormals});
+    std::vector<std::uint32_t> patterns{0x3F800000u, 0x3F800001u, 0x3F800002u, 0x3F800003u, 0x40400001u, 0x00000001u,
+                                        0x00800001u, 0x7F7FFFFFu, 0xBF800001u};
+    for (std::uint64_t u = 0; u < (std::uint64_t{1} << 32); u += 4099) patterns.push_back(static_cast<std::uint32_t>(u));
+    for (std::uint32_t p : patterns) {
+        const float x = std::bit_cast<float>(p);
+        if (!std::isfinite(x)) continue;
+        const double lo = std::ldexp(1.0, 1 - spec.bias);  // smallest normal of the format
+        const double hi = f.max() * 2;                     // the top binade of T ends below 2 * 2^emax
+        if (std::fabs(static_cast<double>(x)) < lo || std::fabs(static_cast<double>(x)) >= hi) continue;
+        for (rounding r : all_roundings) {
+            const std::uint32_t got = code_of(lowbit::convert<T>(x, r, overflow::saturate));
+            const oracle_value v = oracle_decode(spec, got);
+            bool ok = v.kind == value_kind::finite && v.value == static_cast<double>(x);
+            if (code_is_float_bits) ok = ok && got == p;
+            fails.expect(ok, [&] {
+                return std::string(name) + " from float " + show(static_cast<double>(x)) + " " + name_of(r) + ": got " +
+                       hex(got) + " = " + show(v.value);
+            });
+        }
+        const std::uint32_t ctor = code_of(T(x));
+        fails.expect(oracle_decode(spec, ctor).value == static_cast<double>(x), [&] {
+            return std::string(name) + "(float " + show(static_cast<double>(x)) + ") gave " + hex(ctor);
+        });
+    }
+    INFO(name << ": " << fails.report());
+    CHECK(fails.count == 0);
+    CHECK(fails.checked > 10000);
+}
+
+TEST_CASE("formats with 23 fraction bits keep every float of their range exactly", "[conversion]")
+{
+    check_holds_floats_exactly<lowbit::float_format<8, 23, 127, specials::ieee>>({8, 23, 127, specials::ieee, true, true},
+                                                                                 "E8M23 (binary32)", true);
+    check_holds_floats_exactly<lowbit::float_format<5, 23, 15, specials::finite>>(
+        {5, 23, 15, specials::finite, true, true}, "E5M23 finite", false);
 }

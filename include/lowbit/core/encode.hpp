@@ -102,10 +102,14 @@ struct encoder {
     {
         if constexpr (!F.is_signed) {
             if (x.negative && x.cls != value_class::nan) {
-                if (o.unsigned_negative == unsigned_negative::magnitude || x.cls == value_class::zero)
+                if (o.unsigned_negative == unsigned_negative::magnitude || x.cls == value_class::zero) {
                     x.negative = false;
-                else
+                } else {
+                    // A negative value that rounds to zero is zero, as it would be in a signed format (the
+                    // sign has nowhere to go); anything else cannot be represented.
+                    if (F.has_zero && x.cls == value_class::finite && encode_finite(x, o, rnd) == 0) return 0;
                     return invalid_low(x, o);
+                }
             }
         }
         switch (x.cls) {
@@ -191,7 +195,8 @@ struct encoder {
         std::uint32_t increment = 0;
         switch (o.rounding) {
         case rounding::nearest_even:
-            increment = entry.half - (entry.half != 0 ? 1u : 0u) + ((significand >> dropped) & 1u);
+            // half == 0 means nothing is dropped (a format with 23 fraction bits, normal range): no increment.
+            increment = entry.half != 0 ? entry.half - 1 + ((significand >> dropped) & 1u) : 0u;
             break;
         case rounding::nearest_away: increment = entry.half; break;
         case rounding::toward_zero: break;

@@ -37,8 +37,8 @@ enum class nan_without_code : std::uint8_t {
 
 // What a negative input becomes in an unsigned format (E8M0).
 enum class unsigned_negative : std::uint8_t {
-    invalid,    // NaN when nonsaturating, the lowest code when saturating; zero in a format without zero
-                // is treated the same way (ml_dtypes)
+    invalid,    // NaN when nonsaturating, the lowest code when saturating (ml_dtypes). Zero in a format
+                // without zero is treated the same way; a negative value that rounds to zero gives +0.
     magnitude,  // the sign is ignored and |x| is converted; zero becomes the smallest code (CUDA, PyTorch)
 };
 

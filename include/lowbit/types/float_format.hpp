@@ -33,6 +33,15 @@ constexpr bool fits_exactly(int mantissa_bits, int lowest_scale, int highest_exp
            highest_exponent <= L::bias;
 }
 
+// Every code's value, indexed by code, for formats of 8 bits or fewer. At namespace scope because clang 14
+// crashes on the same table as a constrained member variable template.
+template <binary_float F, const format_info& I>
+inline constexpr std::array<F, std::size_t{1} << I.total_bits> value_table = [] {
+    std::array<F, std::size_t{1} << I.total_bits> table{};
+    for (std::uint32_t code = 0; code < table.size(); ++code) table[code] = decode_to<F, I>(code);
+    return table;
+}();
+
 }  // namespace detail
 
 // A binary floating format with ExponentBits exponent bits, MantissaBits stored fraction bits, the given
@@ -109,23 +118,14 @@ public:
     explicit constexpr operator float() const noexcept
         requires decodes_exactly_to_float
     {
-        if constexpr (info.total_bits <= 8) return value_table<float>[code_];
+        if constexpr (info.total_bits <= 8) return detail::value_table<float, info>[code_];
         return detail::decode_to<float, info>(code_);
     }
     explicit constexpr operator double() const noexcept
     {
-        if constexpr (info.total_bits <= 8) return value_table<double>[code_];
+        if constexpr (info.total_bits <= 8) return detail::value_table<double, info>[code_];
         return detail::decode_to<double, info>(code_);
     }
-
-    // Every code's value, indexed by code (formats of 8 bits or fewer).
-    template <detail::binary_float F>
-        requires(info.total_bits <= 8)
-    static constexpr std::array<F, std::size_t{1} << info.total_bits> value_table = [] {
-        std::array<F, std::size_t{1} << info.total_bits> table{};
-        for (std::uint32_t code = 0; code < table.size(); ++code) table[code] = detail::decode_to<F, info>(code);
-        return table;
-    }();
 
     // Used by lowbit::convert; prefer those free functions in user code.
     template <detail::binary_float F>
