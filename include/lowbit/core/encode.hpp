@@ -251,7 +251,7 @@ struct encoder {
             up = ((rest >> 32) + rnd.bits) >> 32 != 0;
         } else {
             const bool guard = (rest >> 63) != 0;
-            const bool sticky = (rest << 1) != 0 || lost;
+            const bool sticky = (rest << 1) != 0 || lost || x.sticky;
             up = rounds_away_from_zero(o.rounding, x.negative, (kept & 1) != 0, guard, sticky);
         }
         kept += up ? 1 : 0;

@@ -16,11 +16,15 @@ enum class value_class : std::uint8_t { zero, finite, infinite, nan };
 //   |x| = significand * 2^(exponent - 63), with bit 63 of significand set,
 // so `exponent` is floor(log2|x|). For NaN, `significand` holds the payload left-aligned (its bit 63 is
 // the quiet bit of the source format).
+// `sticky` says that the exact value is strictly larger in magnitude than the significand shows, by less
+// than one unit of its bit 0: exact arithmetic (exact_arithmetic.hpp) keeps the floor of a longer result
+// and this flag instead of the bits it cannot hold, which is all one correct rounding needs.
 struct real_parts {
     value_class cls;
     bool negative;
     int exponent;
     std::uint64_t significand;
+    bool sticky = false;
 };
 
 template <class T>
