@@ -1,0 +1,45 @@
+// The inline ABI namespace of lowbit's SIMD layer, derived from the translation unit's baseline ISA flags.
+#pragma once
+
+// Every inline function that generates code (kernels, dispatch, the bulk API) is declared inside
+// `inline namespace LOWBIT_SIMD_ABI`, so two translation units compiled with different -m flags emit
+// differently mangled COMDATs: the linker can never keep a copy compiled for AVX-512 and hand it to a
+// translation unit that was built to run on a plain x86-64. Shared data (the active-ISA state) lives
+// outside it, so set_isa() is seen by every translation unit.
+#if defined(__AVX512F__)
+#define LOWBIT_SIMD_ABI abi_avx512
+#elif defined(__AVX2__)
+#define LOWBIT_SIMD_ABI abi_avx2
+#elif defined(__AVX__)
+#define LOWBIT_SIMD_ABI abi_avx
+#elif defined(__SSE4_1__)
+#define LOWBIT_SIMD_ABI abi_sse4
+#else
+#define LOWBIT_SIMD_ABI abi_base
+#endif
+
+// Hand-written x86 kernels need GCC or clang (target attributes, <immintrin.h>, <cpuid.h>).
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(LOWBIT_SIMD_DISABLE)
+#define LOWBIT_SIMD_X86 1
+#else
+#define LOWBIT_SIMD_X86 0
+#endif
+
+#if LOWBIT_SIMD_X86
+#define LOWBIT_TARGET_AVX2 __attribute__((target("avx2")))
+// VBMI for the 256-entry byte lookups of the FP8 decoder (vpermi2b); the avx512 path requires it.
+#define LOWBIT_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
+#define LOWBIT_SIMD_INLINE inline __attribute__((always_inline))
+#endif
+
+// GCC 12 warns falsely (-Wmaybe-uninitialized) inside its AVX-512 intrinsic headers (the
+// _mm512_undefined_* idiom); silenced around the intrinsic includes and kernels only.
+#if defined(__GNUC__) && !defined(__clang__)
+#define LOWBIT_SIMD_WARNINGS_PUSH \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define LOWBIT_SIMD_WARNINGS_POP _Pragma("GCC diagnostic pop")
+#else
+#define LOWBIT_SIMD_WARNINGS_PUSH
+#define LOWBIT_SIMD_WARNINGS_POP
+#endif

@@ -1,0 +1,243 @@
+// AVX2 bulk kernels: float32 -> every vector_encodable format under every rounding mode and option, and
+// the decoders of the 8-bit-or-narrower formats (gathers from a 256-entry table), bfloat16 and float16.
+#pragma once
+
+#include "abi.hpp"
+
+#if LOWBIT_SIMD_X86
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../convert.hpp"
+#include "../core/options.hpp"
+#include "../types/float_format.hpp"
+#include "kernel_support.hpp"
+
+LOWBIT_SIMD_WARNINGS_PUSH
+#include <immintrin.h>
+
+namespace lowbit {
+namespace simd {
+inline namespace LOWBIT_SIMD_ABI {
+namespace avx2 {
+namespace kernel_detail {
+
+using simd::kernel_detail::encode_constants;
+using simd::kernel_detail::encode_params;
+
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i set1(std::uint32_t v) noexcept
+{
+    return _mm256_set1_epi32(static_cast<int>(v));
+}
+
+// `negative` is all ones in negative lanes.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i by_sign(__m256i negative, const std::uint32_t (&codes)[2]) noexcept
+{
+    return _mm256_blendv_epi8(set1(codes[0]), set1(codes[1]), negative);
+}
+
+// 8 float bit patterns -> 8 codes in 32-bit lanes; the same computation as avx512::encode_lanes.
+template <floating_format T, rounding R>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_lanes(__m256i bits, const encode_constants& c) noexcept
+{
+    using P = encode_params<T>;
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i one = set1(1);
+    const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
+    const __m256i negative = _mm256_srai_epi32(bits, 31);
+    const __m256i field = _mm256_srli_epi32(magnitude, 23);
+    const __m256i exponent_field = _mm256_max_epi32(field, one);
+    const __m256i emin = set1(static_cast<std::uint32_t>(P::emin_field));
+    const __m256i below_normal = _mm256_max_epi32(_mm256_sub_epi32(emin, exponent_field), zero);
+    const __m256i binade = _mm256_max_epi32(_mm256_sub_epi32(exponent_field, emin), zero);
+    const __m256i dropped =
+        _mm256_min_epi32(_mm256_add_epi32(below_normal, set1(static_cast<std::uint32_t>(P::shift))), set1(31));
+    const __m256i base = _mm256_slli_epi32(binade, P::m);
+    const __m256i implicit = _mm256_slli_epi32(_mm256_min_epi32(field, one), 23);
+    const __m256i significand = _mm256_or_si256(_mm256_and_si256(magnitude, set1(0x7FFFFFu)), implicit);
+    const __m256i half = _mm256_sllv_epi32(one, _mm256_sub_epi32(dropped, one));
+
+    __m256i increment;
+    if constexpr (R == rounding::nearest_even) {
+        const __m256i lsb = _mm256_and_si256(_mm256_srlv_epi32(significand, dropped), one);
+        increment = _mm256_add_epi32(_mm256_sub_epi32(half, one), lsb);
+    } else if constexpr (R == rounding::nearest_away) {
+        increment = half;
+    } else if constexpr (R == rounding::toward_zero) {
+        increment = zero;
+    } else {
+        const __m256i below = _mm256_sub_epi32(_mm256_add_epi32(half, half), one);
+        if constexpr (R == rounding::toward_positive)
+            increment = _mm256_andnot_si256(negative, below);
+        else
+            increment = _mm256_and_si256(negative, below);
+    }
+    const __m256i code = _mm256_add_epi32(base, _mm256_srlv_epi32(_mm256_add_epi32(significand, increment), dropped));
+
+    const __m256i sign = _mm256_and_si256(negative, set1(P::sign_mask));
+    __m256i result = _mm256_or_si256(sign, code);
+    if constexpr (!P::negative_zero) result = _mm256_andnot_si256(_mm256_cmpeq_epi32(code, zero), result);
+    result = _mm256_blendv_epi8(result, by_sign(negative, c.overflow),
+                                _mm256_cmpgt_epi32(code, set1(P::max_code)));
+
+    const __m256i special = _mm256_cmpgt_epi32(magnitude, set1(0x7F7FFFFFu));
+    if (!_mm256_testz_si256(special, special)) [[unlikely]] {
+        const __m256i infinite = _mm256_cmpeq_epi32(magnitude, set1(0x7F800000u));
+        const __m256i nan = _mm256_andnot_si256(infinite, special);
+        result = _mm256_blendv_epi8(result, by_sign(negative, c.infinity), infinite);
+        __m256i nan_code;
+        if (c.nan_payload) {
+            const __m256i payload = _mm256_srli_epi32(_mm256_and_si256(magnitude, set1(0x7FFFFFu)), P::shift);
+            nan_code = _mm256_or_si256(_mm256_or_si256(sign, set1(P::quiet_nan)), payload);
+        } else {
+            nan_code = by_sign(negative, c.nan);
+        }
+        result = _mm256_blendv_epi8(result, nan_code, nan);
+    }
+    return result;
+}
+
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i load8(const float* p) noexcept
+{
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+}  // namespace kernel_detail
+
+template <floating_format T, rounding R>
+LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
+{
+    using namespace kernel_detail;
+    const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
+    std::size_t i = 0;
+    if constexpr (sizeof(T) == 1) {
+        // Codes fit a byte: two unsigned-saturating packs, then one permute restores the order of the
+        // four 128-bit-lane-interleaved dword groups.
+        const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+        for (; i + 32 <= n; i += 32) {
+            const __m256i a = encode_lanes<T, R>(load8(in + i), c);
+            const __m256i b = encode_lanes<T, R>(load8(in + i + 8), c);
+            const __m256i d = encode_lanes<T, R>(load8(in + i + 16), c);
+            const __m256i e = encode_lanes<T, R>(load8(in + i + 24), c);
+            const __m256i bytes = _mm256_packus_epi16(_mm256_packus_epi32(a, b), _mm256_packus_epi32(d, e));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_permutevar8x32_epi32(bytes, order));
+        }
+    } else {
+        for (; i + 16 <= n; i += 16) {
+            const __m256i a = encode_lanes<T, R>(load8(in + i), c);
+            const __m256i b = encode_lanes<T, R>(load8(in + i + 8), c);
+            const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), words);
+        }
+    }
+    // The tail (fewer than one block) through a zero-padded block, so it runs the same vector code.
+    if (i < n) {
+        alignas(32) float block_in[32] = {};
+        alignas(32) T block_out[32];
+        const std::size_t left = n - i;
+        for (std::size_t k = 0; k < left; ++k) block_in[k] = in[i + k];
+        encode<T, R>(block_in, block_out, sizeof(T) == 1 ? 32 : 16, options);
+        for (std::size_t k = 0; k < left; ++k) out[i + k] = block_out[k];
+    }
+}
+
+// Codes of a format of 8 bits or fewer -> float, by gathers from a 256-entry table.
+template <floating_format T>
+LOWBIT_TARGET_AVX2 void decode_bytes(const T* in, float* out, std::size_t n)
+{
+    const auto* table = reinterpret_cast<const int*>(simd::kernel_detail::byte_decode_table<T>.data());
+    const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
+        const __m256i a = _mm256_i32gather_epi32(table, _mm256_cvtepu8_epi32(bytes), 4);
+        const __m256i b = _mm256_i32gather_epi32(table, _mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8)), 4);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), a);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i + 8), b);
+    }
+    for (; i < n; ++i) out[i] = std::bit_cast<float>(table[codes[i]]);
+}
+
+namespace kernel_detail {
+
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i decode16_lanes(__m256i h) noexcept
+{
+    const __m256i sign = _mm256_slli_epi32(_mm256_and_si256(h, set1(0x8000u)), 16);
+    if constexpr (simd::kernel_detail::is_bfloat16_layout<T>) {
+        const __m256i bits = _mm256_slli_epi32(h, 16);
+        const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(bits, set1(0x7FFFFFFFu)), set1(0x7F800000u));
+        return _mm256_blendv_epi8(bits, _mm256_or_si256(sign, set1(0x7FC00000u)), nan);
+    } else {
+        const __m256i zero = _mm256_setzero_si256();
+        const __m256i field = _mm256_and_si256(_mm256_srli_epi32(h, 10), set1(0x1Fu));
+        const __m256i fraction = _mm256_and_si256(h, set1(0x3FFu));
+        __m256i magnitude = _mm256_or_si256(_mm256_slli_epi32(_mm256_add_epi32(field, set1(112u)), 23),
+                                            _mm256_slli_epi32(fraction, 13));
+        const __m256i no_fraction = _mm256_cmpeq_epi32(fraction, zero);
+        const __m256i special = _mm256_blendv_epi8(set1(0x7FC00000u), set1(0x7F800000u), no_fraction);
+        magnitude = _mm256_blendv_epi8(magnitude, special, _mm256_cmpeq_epi32(field, set1(0x1Fu)));
+        const __m256i subnormal = _mm256_andnot_si256(
+            no_fraction, _mm256_sub_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(fraction)), set1(24u << 23)));
+        magnitude = _mm256_blendv_epi8(magnitude, subnormal, _mm256_cmpeq_epi32(field, zero));
+        return _mm256_or_si256(sign, magnitude);
+    }
+}
+
+}  // namespace kernel_detail
+
+template <floating_format T>
+LOWBIT_TARGET_AVX2 void decode_halves(const T* in, float* out, std::size_t n)
+{
+    using namespace kernel_detail;
+    const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), decode16_lanes<T>(h));
+    }
+    if (i < n) {
+        alignas(16) std::uint16_t block_in[8] = {};
+        alignas(32) float block_out[8];
+        for (std::size_t k = 0; k < n - i; ++k) block_in[k] = codes[i + k];
+        const __m256i h = _mm256_cvtepu16_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(block_in)));
+        _mm256_store_si256(reinterpret_cast<__m256i*>(block_out), decode16_lanes<T>(h));
+        for (std::size_t k = 0; k < n - i; ++k) out[i + k] = block_out[k];
+    }
+}
+
+template <floating_format T>
+constexpr encode_kernel<T> encode_kernel_for(rounding mode) noexcept
+{
+    if constexpr (simd::kernel_detail::vector_encodable<T>) {
+        switch (mode) {
+        case rounding::nearest_even: return &encode<T, rounding::nearest_even>;
+        case rounding::nearest_away: return &encode<T, rounding::nearest_away>;
+        case rounding::toward_zero: return &encode<T, rounding::toward_zero>;
+        case rounding::toward_positive: return &encode<T, rounding::toward_positive>;
+        case rounding::toward_negative: return &encode<T, rounding::toward_negative>;
+        }
+    }
+    return nullptr;
+}
+
+template <floating_format T>
+constexpr decode_kernel<T> decode_kernel_for() noexcept
+{
+    if constexpr (simd::kernel_detail::table_decodable<T>())
+        return &decode_bytes<T>;
+    else if constexpr (simd::kernel_detail::is_bfloat16_layout<T> || simd::kernel_detail::is_float16_layout<T>)
+        return &decode_halves<T>;
+    else
+        return nullptr;
+}
+
+}  // namespace avx2
+}  // namespace LOWBIT_SIMD_ABI
+}  // namespace simd
+}  // namespace lowbit
+
+LOWBIT_SIMD_WARNINGS_POP
+
+#endif  // LOWBIT_SIMD_X86

@@ -1,0 +1,289 @@
+// AVX-512 (F, BW, VL, VBMI) bulk kernels: float32 -> every vector_encodable format under every rounding
+// mode and option, and the decoders of the 8-bit-or-narrower formats, bfloat16 and float16.
+#pragma once
+
+#include "abi.hpp"
+
+#if LOWBIT_SIMD_X86
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/options.hpp"
+#include "../types/float_format.hpp"
+#include "kernel_support.hpp"
+
+LOWBIT_SIMD_WARNINGS_PUSH
+#include <immintrin.h>
+
+namespace lowbit {
+namespace simd {
+inline namespace LOWBIT_SIMD_ABI {
+namespace avx512 {
+namespace kernel_detail {
+
+using simd::kernel_detail::encode_constants;
+using simd::kernel_detail::encode_params;
+
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i set1(std::uint32_t v) noexcept
+{
+    return _mm512_set1_epi32(static_cast<int>(v));
+}
+
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i by_sign(__mmask16 negative, const std::uint32_t (&codes)[2]) noexcept
+{
+    return _mm512_mask_blend_epi32(negative, set1(codes[0]), set1(codes[1]));
+}
+
+// 16 float bit patterns -> 16 codes in 32-bit lanes, exactly as encoder::encode_float (and, for Inf/NaN,
+// encoder::encode) computes them: the float_field_table entries are derived arithmetically per lane.
+template <floating_format T, rounding R>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_lanes(__m512i bits, const encode_constants& c) noexcept
+{
+    using P = encode_params<T>;
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i one = set1(1);
+    const __m512i magnitude = _mm512_and_si512(bits, set1(0x7FFFFFFFu));
+    const __mmask16 negative = _mm512_cmplt_epi32_mask(bits, zero);
+    const __m512i field = _mm512_srli_epi32(magnitude, 23);
+    const __m512i exponent_field = _mm512_max_epi32(field, one);  // float subnormals share field 1's exponent
+    const __m512i emin = set1(static_cast<std::uint32_t>(P::emin_field));
+    const __m512i below_normal = _mm512_max_epi32(_mm512_sub_epi32(emin, exponent_field), zero);
+    const __m512i binade = _mm512_max_epi32(_mm512_sub_epi32(exponent_field, emin), zero);
+    const __m512i dropped =
+        _mm512_min_epi32(_mm512_add_epi32(below_normal, set1(static_cast<std::uint32_t>(P::shift))), set1(31));
+    const __m512i base = _mm512_slli_epi32(binade, static_cast<unsigned>(P::m));
+    const __m512i implicit = _mm512_slli_epi32(_mm512_min_epi32(field, one), 23);
+    const __m512i significand = _mm512_or_si512(_mm512_and_si512(magnitude, set1(0x7FFFFFu)), implicit);
+    const __m512i half = _mm512_sllv_epi32(one, _mm512_sub_epi32(dropped, one));  // dropped >= 1 always
+
+    __m512i increment;
+    if constexpr (R == rounding::nearest_even) {
+        const __m512i lsb = _mm512_and_si512(_mm512_srlv_epi32(significand, dropped), one);
+        increment = _mm512_add_epi32(_mm512_sub_epi32(half, one), lsb);
+    } else if constexpr (R == rounding::nearest_away) {
+        increment = half;
+    } else if constexpr (R == rounding::toward_zero) {
+        increment = zero;
+    } else {
+        const __m512i below = _mm512_sub_epi32(_mm512_add_epi32(half, half), one);
+        // Bitwise with the sign-extended sign, not a masked move; and the AND as vpternlogd (0xC0 = a & b):
+        // clang 14 crashes in instruction selection (-O2 -g) on both the maskz form and a plain vpandd here.
+        const __m512i negative_lanes = _mm512_srai_epi32(bits, 31);
+        if constexpr (R == rounding::toward_positive)
+            increment = _mm512_andnot_si512(negative_lanes, below);
+        else
+            increment = _mm512_ternarylogic_epi32(negative_lanes, below, zero, 0xC0);
+    }
+    const __m512i code = _mm512_add_epi32(base, _mm512_srlv_epi32(_mm512_add_epi32(significand, increment), dropped));
+
+    const __m512i sign = _mm512_maskz_mov_epi32(negative, set1(P::sign_mask));
+    __m512i result = _mm512_or_si512(sign, code);
+    if constexpr (!P::negative_zero) result = _mm512_mask_mov_epi32(result, _mm512_cmpeq_epi32_mask(code, zero), zero);
+    result = _mm512_mask_mov_epi32(result, _mm512_cmpgt_epi32_mask(code, set1(P::max_code)),
+                                   by_sign(negative, c.overflow));
+
+    const __mmask16 special = _mm512_cmpgt_epi32_mask(magnitude, set1(0x7F7FFFFFu));
+    if (special != 0) [[unlikely]] {
+        const __mmask16 infinite = _mm512_mask_cmpeq_epi32_mask(special, magnitude, set1(0x7F800000u));
+        const __mmask16 nan = static_cast<__mmask16>(special & ~infinite);
+        result = _mm512_mask_mov_epi32(result, infinite, by_sign(negative, c.infinity));
+        __m512i nan_code;
+        if (c.nan_payload) {
+            const __m512i payload = _mm512_srli_epi32(_mm512_and_si512(magnitude, set1(0x7FFFFFu)),
+                                                      static_cast<unsigned>(P::shift));
+            nan_code = _mm512_or_si512(_mm512_or_si512(sign, set1(P::quiet_nan)), payload);
+        } else {
+            nan_code = by_sign(negative, c.nan);
+        }
+        result = _mm512_mask_mov_epi32(result, nan, nan_code);
+    }
+    return result;
+}
+
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(T* out, __m512i codes, __mmask16 mask) noexcept
+{
+    if constexpr (sizeof(T) == 1)
+        _mm512_mask_cvtepi32_storeu_epi8(out, mask, codes);
+    else
+        _mm512_mask_cvtepi32_storeu_epi16(out, mask, codes);
+}
+
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(T* out, __m512i codes) noexcept
+{
+    if constexpr (sizeof(T) == 1)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(codes));
+    else
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi32_epi16(codes));
+}
+
+}  // namespace kernel_detail
+
+template <floating_format T, rounding R>
+LOWBIT_TARGET_AVX512 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
+{
+    using namespace kernel_detail;
+    const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m512i a = encode_lanes<T, R>(_mm512_loadu_si512(in + i), c);
+        const __m512i b = encode_lanes<T, R>(_mm512_loadu_si512(in + i + 16), c);
+        store_codes(out + i, a);
+        store_codes(out + i + 16, b);
+    }
+    for (; i < n; i += 16) {
+        const std::size_t left = n - i;
+        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const __m512i codes = encode_lanes<T, R>(_mm512_maskz_loadu_epi32(mask, in + i), c);
+        store_codes(out + i, codes, mask);
+    }
+}
+
+namespace kernel_detail {
+
+// The byte order in which 64 codes are fed to the lookup so that the in-lane unpacks that widen bytes
+// to dwords leave the results in input order: byte 16k + 8a + 4b + j takes code 16(2a + b) + 4k + j.
+inline constexpr std::array<std::uint8_t, 64> unpack_order = [] {
+    std::array<std::uint8_t, 64> order{};
+    for (int k = 0; k < 4; ++k)
+        for (int a = 0; a < 2; ++a)
+            for (int b = 0; b < 2; ++b)
+                for (int j = 0; j < 4; ++j)
+                    order[static_cast<std::size_t>(16 * k + 8 * a + 4 * b + j)] =
+                        static_cast<std::uint8_t>(16 * (2 * a + b) + 4 * k + j);
+    return order;
+}();
+
+// 256-entry byte lookup: two vpermi2b over 128 bytes each, chosen by the index's top bit.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i lookup256(__m512i index, __mmask64 high, const __m512i (&t)[4]) noexcept
+{
+    return _mm512_mask_blend_epi8(high, _mm512_permutex2var_epi8(t[0], index, t[1]),
+                                  _mm512_permutex2var_epi8(t[2], index, t[3]));
+}
+
+}  // namespace kernel_detail
+
+// Codes of a format of 8 bits or fewer -> float. Every value has zero low 16 bits, so two 256-byte planes
+// (bytes 2 and 3 of the float) are looked up with vpermi2b and widened with unpacks.
+template <floating_format T>
+LOWBIT_TARGET_AVX512 void decode_bytes(const T* in, float* out, std::size_t n)
+{
+    using namespace kernel_detail;
+    const std::uint8_t* lo_plane = simd::kernel_detail::byte_plane<T, 2>.data();
+    const std::uint8_t* hi_plane = simd::kernel_detail::byte_plane<T, 3>.data();
+    __m512i lo_table[4];
+    __m512i hi_table[4];
+    for (int k = 0; k < 4; ++k) {
+        lo_table[k] = _mm512_loadu_si512(lo_plane + 64 * k);
+        hi_table[k] = _mm512_loadu_si512(hi_plane + 64 * k);
+    }
+    const __m512i order = _mm512_loadu_si512(unpack_order.data());
+    const __m512i zero = _mm512_setzero_si512();
+    const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
+    for (std::size_t i = 0; i < n; i += 64) {
+        const std::size_t left = n - i;
+        const __mmask64 mask = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+        const __m512i index = _mm512_permutexvar_epi8(order, _mm512_maskz_loadu_epi8(mask, codes + i));
+        const __mmask64 high = _mm512_movepi8_mask(index);
+        const __m512i lo = lookup256(index, high, lo_table);
+        const __m512i hi = lookup256(index, high, hi_table);
+        const __m512i w0 = _mm512_unpacklo_epi8(lo, hi);
+        const __m512i w1 = _mm512_unpackhi_epi8(lo, hi);
+        const __m512i d[4] = {_mm512_unpacklo_epi16(zero, w0), _mm512_unpackhi_epi16(zero, w0),
+                              _mm512_unpacklo_epi16(zero, w1), _mm512_unpackhi_epi16(zero, w1)};
+        if (left >= 64) {
+            for (int k = 0; k < 4; ++k) _mm512_storeu_si512(out + i + 16 * static_cast<std::size_t>(k), d[k]);
+        } else {
+            for (std::size_t k = 0; 16 * k < left; ++k) {
+                const std::size_t part = left - 16 * k;
+                const auto part_mask = static_cast<__mmask16>(part >= 16 ? 0xFFFFu : (1u << part) - 1u);
+                _mm512_mask_storeu_epi32(out + i + 16 * k, part_mask, d[k]);
+            }
+        }
+    }
+}
+
+namespace kernel_detail {
+
+// 16 codes of a 16-bit format (zero-extended to dwords) -> float bits.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i decode16_lanes(__m512i h) noexcept
+{
+    const __m512i sign = _mm512_slli_epi32(_mm512_and_si512(h, set1(0x8000u)), 16);
+    if constexpr (simd::kernel_detail::is_bfloat16_layout<T>) {
+        // bfloat16 is float's top half; a NaN becomes the quiet NaN with its sign (no payload), as in decode_to.
+        const __m512i bits = _mm512_slli_epi32(h, 16);
+        const __mmask16 nan = _mm512_cmpgt_epi32_mask(_mm512_and_si512(bits, set1(0x7FFFFFFFu)), set1(0x7F800000u));
+        return _mm512_mask_mov_epi32(bits, nan, _mm512_or_si512(sign, set1(0x7FC00000u)));
+    } else {
+        // float16, in integer arithmetic (no dependence on MXCSR's DAZ): normal codes rebias the exponent,
+        // subnormal ones m * 2^-24 are the exact float of m scaled down by 24 binades.
+        const __m512i field = _mm512_and_si512(_mm512_srli_epi32(h, 10), set1(0x1Fu));
+        const __m512i fraction = _mm512_and_si512(h, set1(0x3FFu));
+        __m512i magnitude = _mm512_or_si512(_mm512_slli_epi32(_mm512_add_epi32(field, set1(112u)), 23),
+                                            _mm512_slli_epi32(fraction, 13));
+        const __mmask16 top = _mm512_cmpeq_epi32_mask(field, set1(0x1Fu));
+        const __mmask16 has_fraction = _mm512_test_epi32_mask(fraction, fraction);
+        magnitude = _mm512_mask_mov_epi32(magnitude, top,
+                                          _mm512_mask_blend_epi32(has_fraction, set1(0x7F800000u), set1(0x7FC00000u)));
+        const __mmask16 low = _mm512_cmpeq_epi32_mask(field, _mm512_setzero_si512());
+        const __m512i subnormal =
+            _mm512_sub_epi32(_mm512_castps_si512(_mm512_cvtepi32_ps(fraction)), set1(24u << 23));
+        magnitude = _mm512_mask_mov_epi32(magnitude, low, _mm512_maskz_mov_epi32(has_fraction, subnormal));
+        return _mm512_or_si512(sign, magnitude);
+    }
+}
+
+}  // namespace kernel_detail
+
+template <floating_format T>
+LOWBIT_TARGET_AVX512 void decode_halves(const T* in, float* out, std::size_t n)
+{
+    using namespace kernel_detail;
+    const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    for (std::size_t i = 0; i < n; i += 16) {
+        const std::size_t left = n - i;
+        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const __m512i h = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, codes + i));
+        _mm512_mask_storeu_epi32(out + i, mask, decode16_lanes<T>(h));
+    }
+}
+
+// The kernel for T under a rounding mode, or nullptr where this ISA has none (the caller then uses scalar).
+template <floating_format T>
+constexpr encode_kernel<T> encode_kernel_for(rounding mode) noexcept
+{
+    if constexpr (simd::kernel_detail::vector_encodable<T>) {
+        switch (mode) {
+        case rounding::nearest_even: return &encode<T, rounding::nearest_even>;
+        case rounding::nearest_away: return &encode<T, rounding::nearest_away>;
+        case rounding::toward_zero: return &encode<T, rounding::toward_zero>;
+        case rounding::toward_positive: return &encode<T, rounding::toward_positive>;
+        case rounding::toward_negative: return &encode<T, rounding::toward_negative>;
+        }
+    }
+    return nullptr;
+}
+
+template <floating_format T>
+constexpr decode_kernel<T> decode_kernel_for() noexcept
+{
+    if constexpr (simd::kernel_detail::high_half_decodable<T>())
+        return &decode_bytes<T>;
+    else if constexpr (simd::kernel_detail::is_bfloat16_layout<T> || simd::kernel_detail::is_float16_layout<T>)
+        return &decode_halves<T>;
+    else
+        return nullptr;
+}
+
+}  // namespace avx512
+}  // namespace LOWBIT_SIMD_ABI
+}  // namespace simd
+}  // namespace lowbit
+
+LOWBIT_SIMD_WARNINGS_POP
+
+#endif  // LOWBIT_SIMD_X86

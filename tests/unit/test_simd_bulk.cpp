@@ -1,0 +1,378 @@
+// Bulk span conversions (lowbit/bulk.hpp) on every ISA path this machine supports, element by element
+// against the scalar engine: every length 0..257 at several misalignments with guard values around the
+// output, adversarial and random inputs under every option combination, every code for decoding, length
+// mismatches, and the ISA selection rules (LOWBIT_ISA, set_isa).
+#include <catch2/catch.hpp>
+
+#include <lowbit/bulk.hpp>
+#include <lowbit/lowbit.hpp>
+#include <lowbit/simd/isa.hpp>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#if defined(__linux__)
+#include <unistd.h>
+#endif
+
+namespace {
+
+using lowbit::simd::isa;
+
+// Restores the active isa when a test that forces one ends, whatever the outcome.
+struct isa_restorer {
+    isa saved = lowbit::simd::active_isa();
+    ~isa_restorer() { lowbit::simd::set_isa(saved); }
+};
+
+template <class T>
+std::uint32_t bits_of(T x)
+{
+    return static_cast<std::uint32_t>(x.bits());
+}
+
+float from_bits(std::uint32_t b) { return std::bit_cast<float>(b); }
+std::uint32_t float_bits(float f) { return std::bit_cast<std::uint32_t>(f); }
+
+// Inputs that sit on the encoders' decision points for T: every value of T (or a sample of a 16-bit
+// format's values) with its float neighbours, the midpoints between consecutive values (ties) and their
+// neighbours, the overflow boundary, float subnormals, ±0, ±Inf and NaNs with payloads; then random bit
+// patterns and random values within T's range.
+template <class T>
+std::vector<float> adversarial_inputs()
+{
+    std::vector<double> values;
+    constexpr std::uint32_t codes = std::uint32_t{1} << T::info.total_bits;
+    constexpr std::uint32_t step = codes > 256 ? 61 : 1;
+    for (std::uint32_t c = 0; c < codes; c += step) {
+        const T x = T::from_bits(static_cast<typename T::storage_type>(c));
+        const double v = static_cast<double>(x);
+        if (std::isfinite(v)) values.push_back(v);
+    }
+    for (std::uint32_t c = codes - 64; c < codes; ++c) {  // the top of the range, whatever the step
+        const double v = static_cast<double>(T::from_bits(static_cast<typename T::storage_type>(c)));
+        if (std::isfinite(v)) values.push_back(v);
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+
+    std::vector<float> in;
+    const auto with_neighbours = [&in](float f) {
+        in.push_back(f);
+        in.push_back(std::nextafter(f, std::numeric_limits<float>::infinity()));
+        in.push_back(std::nextafter(f, -std::numeric_limits<float>::infinity()));
+    };
+    for (std::size_t k = 0; k < values.size(); ++k) {
+        with_neighbours(static_cast<float>(values[k]));
+        if (k + 1 < values.size()) with_neighbours(static_cast<float>((values[k] + values[k + 1]) / 2));
+    }
+    // Past the largest value: the tie with the next (absent) code, and beyond.
+    const double max = static_cast<double>(T::from_bits(static_cast<typename T::storage_type>(T::info.max_magnitude_code)));
+    const double below_max = values.size() > 1 ? values[values.size() - 2] : 0.0;
+    for (const double v : {max + (max - below_max) / 2, max + (max - below_max), 2 * max, 4 * max}) {
+        with_neighbours(static_cast<float>(v));
+        with_neighbours(static_cast<float>(-v));
+    }
+    for (const std::uint32_t b :
+         {0x00000000u, 0x80000000u, 0x00000001u, 0x80000001u, 0x007FFFFFu, 0x807FFFFFu, 0x00400000u, 0x00800000u,
+          0x7F7FFFFFu, 0xFF7FFFFFu, 0x7F800000u, 0xFF800000u, 0x7FC00000u, 0xFFC00000u, 0x7F800001u, 0xFF800001u,
+          0x7FBFFFFFu, 0xFFFFFFFFu, 0x7FC12345u, 0xFFA5A5A5u, 0x7F8FFFFFu, 0x7FE00000u, 0x3F800000u, 0xBF800000u})
+        in.push_back(from_bits(b));
+    const std::size_t structured = in.size();
+    for (std::size_t k = 0; k < structured; ++k) in.push_back(-in[k]);
+
+    std::mt19937 rng(12345);
+    std::uniform_int_distribution<std::uint32_t> any_bits;
+    std::uniform_real_distribution<double> in_range(-1.25 * max, 1.25 * max);
+    for (int k = 0; k < 1500; ++k) in.push_back(from_bits(any_bits(rng)));
+    for (int k = 0; k < 1500; ++k) in.push_back(static_cast<float>(in_range(rng)));
+    return in;
+}
+
+std::vector<lowbit::conversion_options> all_options()
+{
+    std::vector<lowbit::conversion_options> result;
+    for (int r = 0; r < 5; ++r)
+        for (int v = 0; v < 3; ++v)
+            for (int n = 0; n < 3; ++n)
+                for (int w = 0; w < 2; ++w)
+                    for (int d = 0; d < 2; ++d) {
+                        lowbit::conversion_options o;
+                        o.rounding = static_cast<lowbit::rounding>(r);
+                        o.overflow = static_cast<lowbit::overflow>(v);
+                        o.nan = static_cast<lowbit::nan_encoding>(n);
+                        o.nan_without_code = static_cast<lowbit::nan_without_code>(w);
+                        o.directed_overflow = static_cast<lowbit::directed_overflow>(d);
+                        result.push_back(o);
+                    }
+    return result;
+}
+
+std::string describe(const lowbit::conversion_options& o)
+{
+    return "rounding " + std::to_string(static_cast<int>(o.rounding)) + ", overflow " +
+           std::to_string(static_cast<int>(o.overflow)) + ", nan " + std::to_string(static_cast<int>(o.nan)) +
+           ", nan_without_code " + std::to_string(static_cast<int>(o.nan_without_code)) + ", directed_overflow " +
+           std::to_string(static_cast<int>(o.directed_overflow));
+}
+
+template <class T>
+void check_encode_all_options(isa which)
+{
+    const std::vector<float> in = adversarial_inputs<T>();
+    std::vector<T> out(in.size());
+    for (const lowbit::conversion_options& o : all_options()) {
+        lowbit::convert<T>(std::span<const float>(in), std::span<T>(out), o);
+        std::size_t mismatches = 0;
+        std::size_t first = 0;
+        for (std::size_t k = 0; k < in.size(); ++k) {
+            if (bits_of(out[k]) != bits_of(lowbit::convert<T>(in[k], o))) {
+                if (mismatches++ == 0) first = k;
+            }
+        }
+        INFO(lowbit::simd::isa_name(which) << ", " << describe(o) << ", first mismatch at input 0x" << std::hex
+                                           << float_bits(in[first]) << " got 0x" << bits_of(out[first])
+                                           << " expected 0x" << bits_of(lowbit::convert<T>(in[first], o)));
+        REQUIRE(mismatches == 0);
+    }
+}
+
+template <class T>
+void check_lengths_and_alignment(isa which)
+{
+    constexpr auto guard = static_cast<typename T::storage_type>(0xA5A5u);
+    const T guard_code = T::from_bits(guard);
+    const std::vector<float> pool = adversarial_inputs<T>();
+    std::vector<lowbit::conversion_options> options(2);
+    options[1].rounding = lowbit::rounding::toward_negative;
+    options[1].overflow = lowbit::overflow::saturate;
+    for (const lowbit::conversion_options& o : options) {
+        for (std::size_t n = 0; n <= 257; ++n) {
+            for (std::size_t offset = 0; offset < 4; ++offset) {
+                const std::size_t out_offset = (offset * 3 + n) % 4;
+                std::vector<float> in_buffer(n + 8);
+                for (std::size_t k = 0; k < in_buffer.size(); ++k)
+                    in_buffer[k] = pool[(k * 7 + n * 13 + offset) % pool.size()];
+                std::vector<T> out_buffer(n + 8, guard_code);
+                const std::span<const float> in(in_buffer.data() + offset, n);
+                const std::span<T> out(out_buffer.data() + out_offset, n);
+                lowbit::convert<T>(in, out, o);
+                for (std::size_t k = 0; k < out_buffer.size(); ++k) {
+                    const bool inside = k >= out_offset && k < out_offset + n;
+                    const std::uint32_t expected =
+                        inside ? bits_of(lowbit::convert<T>(in[k - out_offset], o)) : bits_of(guard_code);
+                    if (bits_of(out_buffer[k]) != expected) {
+                        INFO(lowbit::simd::isa_name(which) << ": n = " << n << ", input offset " << offset
+                                                           << ", output offset " << out_offset << ", element " << k
+                                                           << (inside ? "" : " (guard)") << ", " << describe(o));
+                        REQUIRE(bits_of(out_buffer[k]) == expected);
+                    }
+                }
+            }
+        }
+    }
+}
+
+template <class T>
+void check_decode(isa which)
+{
+    // Every code, then every length 0..257 at misalignments with guard values around the output.
+    constexpr std::size_t codes = std::size_t{1} << T::info.total_bits;
+    std::vector<T> all(codes);
+    for (std::size_t c = 0; c < codes; ++c) all[c] = T::from_bits(static_cast<typename T::storage_type>(c));
+    std::vector<float> values(codes);
+    lowbit::convert(std::span<const T>(all), std::span<float>(values));
+    for (std::size_t c = 0; c < codes; ++c) {
+        if (float_bits(values[c]) != float_bits(static_cast<float>(all[c]))) {
+            INFO(lowbit::simd::isa_name(which) << ": code 0x" << std::hex << c);
+            REQUIRE(float_bits(values[c]) == float_bits(static_cast<float>(all[c])));
+        }
+    }
+    const float guard = from_bits(0x7FA5A5A5u);
+    for (std::size_t n = 0; n <= 257; ++n) {
+        for (std::size_t offset = 0; offset < 4; ++offset) {
+            const std::size_t out_offset = (offset + n) % 4;
+            std::vector<T> in_buffer(n + 8);
+            for (std::size_t k = 0; k < in_buffer.size(); ++k)
+                in_buffer[k] = all[(k * 37 + n * 11 + offset) % codes];
+            std::vector<float> out_buffer(n + 8, guard);
+            std::span<T> in(in_buffer.data() + offset, n);  // a mutable span: the second overload
+            lowbit::convert(in, std::span<float>(out_buffer.data() + out_offset, n));
+            for (std::size_t k = 0; k < out_buffer.size(); ++k) {
+                const bool inside = k >= out_offset && k < out_offset + n;
+                const std::uint32_t expected =
+                    inside ? float_bits(static_cast<float>(in[k - out_offset])) : float_bits(guard);
+                if (float_bits(out_buffer[k]) != expected) {
+                    INFO(lowbit::simd::isa_name(which) << ": n = " << n << ", element " << k
+                                                       << (inside ? "" : " (guard)"));
+                    REQUIRE(float_bits(out_buffer[k]) == expected);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("bulk float32 -> format matches the scalar engine on every ISA", "[conversion][simd]",
+                   lowbit::float8_e4m3fn, lowbit::float8_e5m2, lowbit::float8_e4m3, lowbit::float8_e4m3fnuz,
+                   lowbit::float8_e4m3b11fnuz, lowbit::float8_e3m4, lowbit::float8_e5m2fnuz,
+                   lowbit::float8_e8m0fnu, lowbit::float6_e2m3fn, lowbit::float6_e3m2fn, lowbit::float4_e2m1fn,
+                   lowbit::bfloat16, lowbit::float16)
+{
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        REQUIRE(lowbit::simd::active_isa() == which);
+        check_encode_all_options<TestType>(which);
+        check_lengths_and_alignment<TestType>(which);
+    }
+}
+
+TEMPLATE_TEST_CASE("bulk format -> float32 matches the scalar decoder on every ISA", "[conversion][simd]",
+                   lowbit::float8_e4m3fn, lowbit::float8_e5m2, lowbit::float8_e4m3, lowbit::float8_e4m3fnuz,
+                   lowbit::float8_e4m3b11fnuz, lowbit::float8_e3m4, lowbit::float8_e5m2fnuz,
+                   lowbit::float8_e8m0fnu, lowbit::float6_e2m3fn, lowbit::float6_e3m2fn, lowbit::float4_e2m1fn,
+                   lowbit::bfloat16, lowbit::float16)
+{
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        check_decode<TestType>(which);
+    }
+}
+
+TEST_CASE("bulk conversions reject a length mismatch without writing", "[api][simd]")
+{
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        lowbit::simd::set_isa(which);
+        std::vector<float> in(10, 1.0f);
+        std::vector<lowbit::float8_e4m3fn> out(9, lowbit::float8_e4m3fn::from_bits(0x55));
+        REQUIRE_THROWS_AS(lowbit::convert(std::span<const float>(in), std::span<lowbit::float8_e4m3fn>(out)),
+                          std::invalid_argument);
+        REQUIRE_THROWS_WITH(lowbit::convert(std::span<const float>(in), std::span<lowbit::float8_e4m3fn>(out)),
+                            Catch::Contains("has 9 elements, expected 10"));
+        for (const auto x : out) REQUIRE(x.bits() == 0x55);
+        std::vector<float> back(11, 2.0f);
+        REQUIRE_THROWS_AS(lowbit::convert(std::span<const lowbit::float8_e4m3fn>(out), std::span<float>(back)),
+                          std::invalid_argument);
+        for (const float f : back) REQUIRE(f == 2.0f);
+        std::vector<lowbit::float16> empty;
+        REQUIRE_THROWS_AS(lowbit::convert(std::span<const float>(in), std::span<lowbit::float16>(empty)),
+                          std::invalid_argument);
+        REQUIRE_NOTHROW(lowbit::convert(std::span<const float>(), std::span<lowbit::float16>(empty)));
+    }
+}
+
+TEST_CASE("which formats have vector kernels", "[api][simd]")
+{
+    using lowbit::simd::has_decode_kernel;
+    using lowbit::simd::has_encode_kernel;
+#if LOWBIT_SIMD_X86
+    for (const isa which : {isa::avx2, isa::avx512}) {
+        for (int r = 0; r < 5; ++r) {
+            const auto mode = static_cast<lowbit::rounding>(r);
+            CHECK(has_encode_kernel<lowbit::float8_e4m3fn>(which, mode));
+            CHECK(has_encode_kernel<lowbit::float8_e5m2>(which, mode));
+            CHECK(has_encode_kernel<lowbit::float4_e2m1fn>(which, mode));
+            CHECK(has_encode_kernel<lowbit::bfloat16>(which, mode));
+            CHECK(has_encode_kernel<lowbit::float16>(which, mode));
+            CHECK_FALSE(has_encode_kernel<lowbit::float8_e8m0fnu>(which, mode));  // scalar fallback
+        }
+        CHECK(has_decode_kernel<lowbit::float8_e4m3fn>(which));
+        CHECK(has_decode_kernel<lowbit::float8_e8m0fnu>(which));
+        CHECK(has_decode_kernel<lowbit::float16>(which));
+        CHECK(has_decode_kernel<lowbit::bfloat16>(which));
+    }
+#endif
+    CHECK_FALSE(has_encode_kernel<lowbit::float8_e4m3fn>(isa::scalar));
+    CHECK_FALSE(has_decode_kernel<lowbit::float8_e4m3fn>(isa::scalar));
+    // A 12-bit research format has no vector decoder and still converts (scalar).
+    using e5m6 = lowbit::float_format<5, 6, 15, lowbit::specials::ieee>;
+    CHECK_FALSE(has_decode_kernel<e5m6>(isa::avx512));
+    const isa_restorer restore;
+    lowbit::simd::set_isa(lowbit::simd::best_isa());
+    const std::vector<e5m6> codes = {e5m6::from_bits(0x3C0), e5m6::from_bits(0x801)};
+    std::vector<float> values(2);
+    lowbit::convert(std::span<const e5m6>(codes), std::span<float>(values));
+    CHECK(values[0] == 1.0f);
+    CHECK(values[1] == static_cast<float>(codes[1]));
+}
+
+TEST_CASE("ISA names, LOWBIT_ISA values and set_isa", "[api][simd]")
+{
+    using namespace lowbit::simd;
+    CHECK(parse_isa("scalar") == isa::scalar);
+    CHECK(parse_isa("AVX2") == isa::avx2);
+    CHECK(parse_isa("avx512") == isa::avx512);
+    CHECK_FALSE(parse_isa("avx512f").has_value());
+    CHECK_FALSE(parse_isa("").has_value());
+    CHECK_FALSE(parse_isa("sse").has_value());
+
+    const std::vector<isa> available = available_isas();
+    REQUIRE_FALSE(available.empty());
+    CHECK(available.front() == isa::scalar);
+    CHECK(available.back() == best_isa());
+    CHECK(is_supported(isa::scalar));
+#if LOWBIT_SIMD_X86
+    // This project's CI machine has AVX-512 VBMI; elsewhere the list just has to be consistent.
+    if (__builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw")) CHECK(best_isa() == isa::avx512);
+    if (__builtin_cpu_supports("avx2")) CHECK(is_supported(isa::avx2));
+#endif
+
+    CHECK(isa_from_environment_value(nullptr) == best_isa());
+    CHECK(isa_from_environment_value("") == best_isa());
+    CHECK(isa_from_environment_value("neon") == best_isa());
+    CHECK(isa_from_environment_value("scalar") == isa::scalar);
+    for (const isa which : available) CHECK(isa_from_environment_value(std::string(isa_name(which)).c_str()) == which);
+
+    const isa_restorer restore;
+    CHECK(set_isa(isa::scalar));
+    CHECK(active_isa() == isa::scalar);
+    CHECK_FALSE(set_isa(static_cast<isa>(7)));  // not an isa: the best supported one is activated
+    CHECK(active_isa() == best_isa());
+}
+
+#if defined(__linux__)
+// Run by the test below in a child process (hidden tag): prints the isa chosen from LOWBIT_ISA.
+TEST_CASE("print the active isa", "[.simd_child]")
+{
+    std::printf("lowbit-active-isa=%s\n", std::string(lowbit::simd::isa_name(lowbit::simd::active_isa())).c_str());
+}
+
+TEST_CASE("LOWBIT_ISA is read at first use in a fresh process", "[api][simd]")
+{
+    const auto run = [](const std::string& value) {
+        const std::string command = "LOWBIT_ISA='" + value + "' /proc/" + std::to_string(::getpid()) +
+                                    "/exe '[.simd_child]' 2>/dev/null";
+        FILE* pipe = ::popen(command.c_str(), "r");
+        REQUIRE(pipe != nullptr);
+        std::string output;
+        std::array<char, 256> buffer{};
+        while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) output += buffer.data();
+        REQUIRE(::pclose(pipe) == 0);
+        const auto at = output.find("lowbit-active-isa=");
+        REQUIRE(at != std::string::npos);
+        return output.substr(at + 18, output.find('\n', at) - at - 18);
+    };
+    const std::string best(lowbit::simd::isa_name(lowbit::simd::best_isa()));
+    CHECK(run("scalar") == "scalar");
+    CHECK(run("garbage") == best);
+    CHECK(run("") == best);
+    for (const isa which : lowbit::simd::available_isas()) {
+        const std::string name(lowbit::simd::isa_name(which));
+        CHECK(run(name) == name);
+    }
+}
+#endif
