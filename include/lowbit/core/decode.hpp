@@ -17,8 +17,9 @@ struct decoded_value {
     int scale;
 };
 
-template <const format_info& F>
-constexpr decoded_value decode(std::uint32_t code) noexcept
+// The decoder proper takes the format as a run-time argument, so that tools can decode formats chosen at run
+// time (examples/format_table); the compile-time wrappers below inline it with the format folded in.
+constexpr decoded_value decode(const format_info& F, std::uint32_t code) noexcept
 {
     const std::uint32_t magnitude = code & F.magnitude_mask;
     const bool negative = (code & F.sign_mask) != 0;
@@ -52,10 +53,16 @@ constexpr decoded_value decode(std::uint32_t code) noexcept
             static_cast<int>(field) - F.bias - m};
 }
 
-template <binary_float Out, const format_info& F>
-constexpr Out decode_to(std::uint32_t code) noexcept
+template <const format_info& F>
+constexpr decoded_value decode(std::uint32_t code) noexcept
 {
-    const decoded_value v = decode<F>(code);
+    return decode(F, code);
+}
+
+template <binary_float Out>
+constexpr Out decode_to(const format_info& F, std::uint32_t code) noexcept
+{
+    const decoded_value v = decode(F, code);
     switch (v.cls) {
     case value_class::nan: return quiet_nan<Out>(v.negative);
     case value_class::infinite: return infinity<Out>(v.negative);
@@ -63,6 +70,12 @@ constexpr Out decode_to(std::uint32_t code) noexcept
     case value_class::finite: break;
     }
     return compose<Out>(v.negative, v.significand, v.scale);
+}
+
+template <binary_float Out, const format_info& F>
+constexpr Out decode_to(std::uint32_t code) noexcept
+{
+    return decode_to<Out>(F, code);
 }
 
 }  // namespace detail
