@@ -17,6 +17,11 @@
 #include "types/float_math.hpp"
 #include "types/named_formats.hpp"
 
+// Text: shortest round-trip output and correctly rounded parsing, iostream operators.
+#include "charconv.hpp"
+#include "io.hpp"
+#include "posit_charconv.hpp"
+
 // Bulk conversions over spans, dispatched at run time to AVX-512, AVX2 or scalar code.
 #include "bulk.hpp"
 
