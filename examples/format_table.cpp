@@ -36,8 +36,7 @@ std::string format_parameter_error(int e, int m, int bias, specials sp, bool is_
     if (sp == specials::e8m0 && (is_signed || m != 0 || subnormals))
         return "the e8m0 policy is unsigned, exponent-only and has no subnormals";
     const format_info info = lowbit::detail::make_format_info(e, m, bias, sp, is_signed, subnormals);
-    const int lowest = info.has_subnormals ? info.min_normal_exponent - m : info.min_normal_exponent;
-    if (!lowbit::detail::fits_exactly<double>(m, lowest, info.max_exponent))
+    if (!lowbit::detail::fits_exactly<double>(info))
         return "the bias puts values outside the range of double";
     return {};
 }

@@ -303,15 +303,11 @@ struct decimal {
 };
 
 // Whether the rounding engine's kept significand of magnitude code c is odd (ties then go to its upper
-// neighbour): the last fraction bit, the implicit 1 of a normal value with no fraction bits, and 0 for
-// zero.
+// neighbour): the decoded integer significand's last bit, so the implicit 1 of a normal value with no
+// fraction bits counts as odd and zero as even.
 constexpr bool kept_is_odd(const format_info& f, std::uint32_t c) noexcept
 {
-    if (f.specials == specials::e8m0) return true;
-    const std::uint32_t field = c >> f.mantissa_bits;
-    const std::uint32_t fraction = c & f.fraction_mask;
-    if (field == 0) return f.has_subnormals && (fraction & 1u) != 0;
-    return f.mantissa_bits == 0 || (fraction & 1u) != 0;
+    return (decode(f, c).significand & 1u) != 0;
 }
 
 struct rounding_interval {
@@ -323,7 +319,6 @@ struct rounding_interval {
 // quantity has at most 33 significand bits).
 inline rounding_interval interval_of(const format_info& f, std::uint32_t c, double v)
 {
-    const auto field = static_cast<int>(c >> f.mantissa_bits);
     rounding_interval r{};
     if (c == 0) {  // E8M0's smallest value: continue the power-of-two grid downward
         r.lo = 0.75 * v;
@@ -333,10 +328,8 @@ inline rounding_interval interval_of(const format_info& f, std::uint32_t c, doub
         r.lo = previous + (v - previous) / 2;
         r.lo_in = kept_is_odd(f, c - 1);
     }
-    const int ulp_exponent = f.specials == specials::e8m0
-                                 ? field - f.bias
-                                 : (field == 0 ? f.min_normal_exponent : field - f.bias) - f.mantissa_bits;
-    r.hi = v + std::ldexp(1.0, ulp_exponent - 1);
+    // The decoded scale is the exponent of the code's last significand bit: half an ulp above v.
+    r.hi = v + std::ldexp(1.0, decode(f, c).scale - 1);
     r.hi_in = !kept_is_odd(f, c);
     return r;
 }

@@ -132,22 +132,6 @@ struct encoder {
     static constexpr bool has_float_fast_path = F.has_zero && F.has_subnormals && F.mantissa_bits <= 23 &&
                                                 F.min_normal_exponent >= -126 && F.min_normal_exponent <= 127;
 
-    // What to add to `bits` so that shifting right by `shift` rounds as `mode` says (0 < shift < 32).
-    static constexpr std::uint32_t rounding_increment(rounding mode, bool negative, std::uint32_t bits,
-                                                      int shift) noexcept
-    {
-        const std::uint32_t below = (std::uint32_t{1} << shift) - 1;  // all dropped bits set
-        const std::uint32_t half = std::uint32_t{1} << (shift - 1);
-        switch (mode) {
-        case rounding::nearest_even: return half - 1 + ((bits >> shift) & 1u);
-        case rounding::nearest_away: return half;
-        case rounding::toward_zero: return 0;
-        case rounding::toward_positive: return negative ? 0 : below;
-        case rounding::toward_negative: return negative ? below : 0;
-        }
-        return 0;
-    }
-
     // What encode_float() needs to know about one float exponent field, precomputed for all 256 fields.
     struct float_field_entry {
         std::uint32_t base;      // target code where the binade starts, minus its implicit bit (0 below normal)

@@ -4,18 +4,17 @@
 #include <compare>
 #include <cstdint>
 
+#include "../core/decode.hpp"
 #include "../core/format_info.hpp"
 #include "float_format.hpp"
 
 namespace lowbit {
 namespace detail {
 
-// What a code is, from the bits alone (no decoding to float). Shared by comparisons, classification,
+// What a code is, from its bits (no conversion to float). Shared by comparisons, classification,
 // hashing and the math functions.
 template <const format_info& F>
 struct code_class {
-    static constexpr std::uint32_t top_field = (std::uint32_t{1} << F.exponent_bits) - 1;
-
     static constexpr std::uint32_t magnitude(std::uint32_t code) noexcept { return code & F.magnitude_mask; }
     static constexpr bool sign(std::uint32_t code) noexcept { return (code & F.sign_mask) != 0; }
     static constexpr std::uint32_t field(std::uint32_t code) noexcept
@@ -23,27 +22,14 @@ struct code_class {
         return magnitude(code) >> F.mantissa_bits;
     }
 
-    static constexpr bool is_nan(std::uint32_t code) noexcept
-    {
-        switch (F.specials) {
-        case specials::ieee: return field(code) == top_field && (code & F.fraction_mask) != 0;
-        case specials::fn:
-        case specials::e8m0: return magnitude(code) == F.magnitude_mask;
-        case specials::fnuz: return code == F.sign_mask;
-        case specials::finite: return false;
-        }
-        return false;
-    }
+    // NaN, Inf and zero are whatever the decoder says they are, so the policy rules live in one place.
+    static constexpr bool is_nan(std::uint32_t code) noexcept { return decode(F, code).cls == value_class::nan; }
     static constexpr bool is_inf(std::uint32_t code) noexcept
     {
-        return F.has_inf && magnitude(code) == F.inf_magnitude_code;
+        return decode(F, code).cls == value_class::infinite;
     }
     // Zero, including -0 and, in formats without subnormals, the field-0 codes that read as zero.
-    static constexpr bool is_zero(std::uint32_t code) noexcept
-    {
-        if (!F.has_zero || is_nan(code)) return false;
-        return F.has_subnormals ? magnitude(code) == 0 : field(code) == 0;
-    }
+    static constexpr bool is_zero(std::uint32_t code) noexcept { return decode(F, code).cls == value_class::zero; }
     // The magnitude with every zero code folded onto 0, so that equal values have equal magnitudes.
     static constexpr std::uint32_t canonical_magnitude(std::uint32_t code) noexcept
     {

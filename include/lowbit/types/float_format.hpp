@@ -22,15 +22,16 @@ template <int Bits>
 using storage_for = std::conditional_t<(Bits <= 8), std::uint8_t,
                                        std::conditional_t<(Bits <= 16), std::uint16_t, std::uint32_t>>;
 
-// Whether every value of the format (other than Inf/NaN) is a value of the host format F, so that
-// decoding to F is exact. `lowest_scale` is the exponent of the format's smallest subnormal (or smallest
-// value), `highest` the exponent of its largest finite binade.
+// Whether every value of the format (other than Inf/NaN) is a value of the host format F, so that decoding
+// to F is exact: the precision, the smallest value (the smallest subnormal, or the smallest normal without
+// subnormals) and the largest binade must all fit.
 template <binary_float F>
-constexpr bool fits_exactly(int mantissa_bits, int lowest_scale, int highest_exponent) noexcept
+constexpr bool fits_exactly(const format_info& f) noexcept
 {
     using L = ieee_layout<F>;
-    return mantissa_bits <= L::fraction_bits && lowest_scale >= 1 - L::bias - L::fraction_bits &&
-           highest_exponent <= L::bias;
+    const int lowest_scale = f.has_subnormals ? f.min_normal_exponent - f.mantissa_bits : f.min_normal_exponent;
+    return f.mantissa_bits <= L::fraction_bits && lowest_scale >= 1 - L::bias - L::fraction_bits &&
+           f.max_exponent <= L::bias;
 }
 
 // Every code's value, indexed by code, for formats of 8 bits or fewer. At namespace scope because clang 14
@@ -76,16 +77,11 @@ public:
                                  Subnormals == subnormals::present);
     using storage_type = detail::storage_for<info.total_bits>;
 
-    static_assert(detail::fits_exactly<double>(MantissaBits,
-                                               info.has_subnormals ? info.min_normal_exponent - MantissaBits
-                                                                   : info.min_normal_exponent,
-                                               info.max_exponent),
+    static_assert(detail::fits_exactly<double>(info),
                   "float_format: the bias puts values outside the range of double");
 
     // True when every finite value is also a float, so that conversion to float is exact.
-    static constexpr bool decodes_exactly_to_float = detail::fits_exactly<float>(
-        MantissaBits, info.has_subnormals ? info.min_normal_exponent - MantissaBits : info.min_normal_exponent,
-        info.max_exponent);
+    static constexpr bool decodes_exactly_to_float = detail::fits_exactly<float>(info);
 
     // Code 0: +0, or 2^-Bias for E8M0, which has no zero.
     constexpr float_format() noexcept = default;
