@@ -24,6 +24,9 @@
 #if defined(__linux__)
 #include <unistd.h>
 #endif
+#if LOWBIT_SIMD_X86
+#include <xmmintrin.h>
+#endif
 
 namespace {
 
@@ -222,7 +225,115 @@ void check_decode(isa which)
     }
 }
 
+// Every code of From through the bulk format-to-format conversion into To, against the scalar one.
+template <class To, class From>
+void check_format_to_format(isa which, const lowbit::conversion_options& o)
+{
+    constexpr std::size_t codes = std::size_t{1} << From::info.total_bits;
+    std::vector<From> in(codes);
+    for (std::size_t c = 0; c < codes; ++c) in[c] = From::from_bits(static_cast<typename From::storage_type>(c));
+    std::vector<To> out(codes);
+    lowbit::convert<To>(std::span<const From>(in), std::span<To>(out), o);
+    for (std::size_t c = 0; c < codes; ++c) {
+        const std::uint32_t expected = bits_of(lowbit::convert<To>(in[c], o));
+        if (bits_of(out[c]) != expected) {
+            INFO(lowbit::simd::isa_name(which) << ", " << describe(o) << ", source code 0x" << std::hex << c);
+            REQUIRE(bits_of(out[c]) == expected);
+        }
+    }
+}
+
+std::vector<lowbit::conversion_options> format_to_format_options()
+{
+    std::vector<lowbit::conversion_options> result(4);
+    result[1].overflow = lowbit::overflow::saturate;
+    result[2].rounding = lowbit::rounding::toward_zero;
+    result[2].overflow = lowbit::overflow::saturate_finite;
+    result[3].rounding = lowbit::rounding::nearest_away;
+    result[3].nan = lowbit::nan_encoding::keep_payload;
+    return result;
+}
+
+#if LOWBIT_SIMD_X86
+// Sets MXCSR for the scope of a test, restoring it afterwards.
+struct mxcsr_setting {
+    unsigned saved = _mm_getcsr();
+    explicit mxcsr_setting(unsigned bits) { _mm_setcsr(bits); }
+    ~mxcsr_setting() { _mm_setcsr(saved); }
+};
+#endif
+
 }  // namespace
+
+TEMPLATE_TEST_CASE("bulk bfloat16/float16 spans to and from every format match the scalar conversion",
+                   "[conversion][simd]", lowbit::float8_e4m3fn, lowbit::float8_e5m2, lowbit::float8_e4m3,
+                   lowbit::float8_e4m3fnuz, lowbit::float8_e4m3b11fnuz, lowbit::float8_e3m4,
+                   lowbit::float8_e5m2fnuz, lowbit::float8_e8m0fnu, lowbit::float6_e2m3fn, lowbit::float6_e3m2fn,
+                   lowbit::float4_e2m1fn, lowbit::bfloat16, lowbit::float16)
+{
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        for (const lowbit::conversion_options& o : format_to_format_options()) {
+            check_format_to_format<TestType, lowbit::bfloat16>(which, o);
+            check_format_to_format<TestType, lowbit::float16>(which, o);
+            check_format_to_format<lowbit::bfloat16, TestType>(which, o);
+            check_format_to_format<lowbit::float16, TestType>(which, o);
+        }
+    }
+}
+
+TEST_CASE("bulk format-to-format conversions: lengths, alignment and mismatches", "[api][simd]")
+{
+    using lowbit::bfloat16;
+    using lowbit::float8_e4m3fn;
+    const isa_restorer restore;
+    std::vector<bfloat16> pool(4096);
+    std::mt19937 rng(7);
+    for (auto& x : pool) x = bfloat16::from_bits(static_cast<std::uint16_t>(rng()));
+    const auto guard = float8_e4m3fn::from_bits(0x5A);
+    for (const isa which : lowbit::simd::available_isas()) {
+        lowbit::simd::set_isa(which);
+        for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{1023},
+                                    std::size_t{1024}, std::size_t{1025}, std::size_t{3000}}) {
+            for (std::size_t offset = 0; offset < 3; ++offset) {
+                std::vector<float8_e4m3fn> out_buffer(n + 6, guard);
+                const std::span<const bfloat16> in(pool.data() + offset, n);
+                lowbit::convert(in, std::span<float8_e4m3fn>(out_buffer.data() + 3, n), lowbit::rounding::nearest_even,
+                                lowbit::overflow::saturate);
+                for (std::size_t k = 0; k < out_buffer.size(); ++k) {
+                    const bool inside = k >= 3 && k < 3 + n;
+                    const std::uint32_t expected =
+                        inside ? bits_of(lowbit::convert<float8_e4m3fn>(in[k - 3], lowbit::rounding::nearest_even,
+                                                                        lowbit::overflow::saturate))
+                               : bits_of(guard);
+                    INFO(lowbit::simd::isa_name(which) << ": n = " << n << ", element " << k);
+                    REQUIRE(bits_of(out_buffer[k]) == expected);
+                }
+            }
+        }
+        std::vector<float8_e4m3fn> short_out(9, guard);
+        REQUIRE_THROWS_WITH(lowbit::convert(std::span<const bfloat16>(pool.data(), 10), std::span<float8_e4m3fn>(short_out)),
+                            Catch::Contains("has 9 elements, expected 10"));
+        for (const auto x : short_out) REQUIRE(x.bits() == guard.bits());
+    }
+}
+
+#if LOWBIT_SIMD_X86
+TEMPLATE_TEST_CASE("bulk conversions ignore MXCSR's flush-to-zero, denormals-are-zero and rounding bits",
+                   "[conversion][simd]", lowbit::float16, lowbit::bfloat16, lowbit::float8_e4m3fn,
+                   lowbit::float8_e5m2, lowbit::float4_e2m1fn)
+{
+    const isa_restorer restore;
+    // FTZ (bit 15), DAZ (bit 6), rounding toward zero (bits 13-14), all exceptions masked.
+    const mxcsr_setting flushing(0x1F80u | 0x8040u | 0x6000u);
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        check_encode_all_options<TestType>(which);
+        check_decode<TestType>(which);
+    }
+}
+#endif
 
 TEMPLATE_TEST_CASE("bulk float32 -> format matches the scalar engine on every ISA", "[conversion][simd]",
                    lowbit::float8_e4m3fn, lowbit::float8_e5m2, lowbit::float8_e4m3, lowbit::float8_e4m3fnuz,

@@ -12,6 +12,7 @@
 #include "../convert.hpp"
 #include "../core/options.hpp"
 #include "../types/float_format.hpp"
+#include "isa.hpp"
 #include "kernel_support.hpp"
 
 LOWBIT_SIMD_WARNINGS_PUSH
@@ -98,6 +99,39 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_lanes(__m256i bits, const e
     return result;
 }
 
+// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 8 lanes; a block with a lane
+// outside T's normal range (other than ±0) goes through encode_lanes instead.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i bits, const encode_constants& c) noexcept
+{
+    using S = simd::kernel_detail::nearest_even_shortcut<T>;
+    const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(magnitude, S::shift), set1(1));
+    const __m256i code =
+        _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(magnitude, set1(S::offset)), lsb), S::shift);
+    // Unsigned code - min_normal_code <= span, as max_epu32(x, span) == span.
+    const __m256i above_min = _mm256_sub_epi32(code, set1(S::min_normal_code));
+    const __m256i normal = _mm256_cmpeq_epi32(_mm256_max_epu32(above_min, set1(S::normal_code_span)),
+                                              set1(S::normal_code_span));
+    const __m256i zero_lane = _mm256_cmpeq_epi32(magnitude, _mm256_setzero_si256());
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(normal, zero_lane))) != 0xFF) [[unlikely]]
+        return encode_lanes<T, rounding::nearest_even>(bits, c);
+    const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, S::sign_shift), set1(S::sign_mask));
+    if constexpr (S::negative_zero)
+        return _mm256_or_si256(_mm256_andnot_si256(zero_lane, code), sign);
+    else
+        return _mm256_andnot_si256(zero_lane, _mm256_or_si256(code, sign));
+}
+
+template <floating_format T, rounding R>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_block(__m256i bits, const encode_constants& c) noexcept
+{
+    if constexpr (R == rounding::nearest_even)
+        return encode_nearest_even_lanes<T>(bits, c);
+    else
+        return encode_lanes<T, R>(bits, c);
+}
+
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i load8(const float* p) noexcept
 {
     return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
@@ -106,7 +140,7 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i load8(const float* p) noexcept
 }  // namespace kernel_detail
 
 template <floating_format T, rounding R>
-LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
+LOWBIT_TARGET_AVX2 void encode_general(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
     using namespace kernel_detail;
     const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
@@ -116,17 +150,17 @@ LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const con
         // four 128-bit-lane-interleaved dword groups.
         const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
         for (; i + 32 <= n; i += 32) {
-            const __m256i a = encode_lanes<T, R>(load8(in + i), c);
-            const __m256i b = encode_lanes<T, R>(load8(in + i + 8), c);
-            const __m256i d = encode_lanes<T, R>(load8(in + i + 16), c);
-            const __m256i e = encode_lanes<T, R>(load8(in + i + 24), c);
+            const __m256i a = encode_block<T, R>(load8(in + i), c);
+            const __m256i b = encode_block<T, R>(load8(in + i + 8), c);
+            const __m256i d = encode_block<T, R>(load8(in + i + 16), c);
+            const __m256i e = encode_block<T, R>(load8(in + i + 24), c);
             const __m256i bytes = _mm256_packus_epi16(_mm256_packus_epi32(a, b), _mm256_packus_epi32(d, e));
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_permutevar8x32_epi32(bytes, order));
         }
     } else {
         for (; i + 16 <= n; i += 16) {
-            const __m256i a = encode_lanes<T, R>(load8(in + i), c);
-            const __m256i b = encode_lanes<T, R>(load8(in + i + 8), c);
+            const __m256i a = encode_block<T, R>(load8(in + i), c);
+            const __m256i b = encode_block<T, R>(load8(in + i + 8), c);
             const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), words);
         }
@@ -137,9 +171,40 @@ LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const con
         alignas(32) T block_out[32];
         const std::size_t left = n - i;
         for (std::size_t k = 0; k < left; ++k) block_in[k] = in[i + k];
-        encode<T, R>(block_in, block_out, sizeof(T) == 1 ? 32 : 16, options);
+        encode_general<T, R>(block_in, block_out, sizeof(T) == 1 ? 32 : 16, options);
         for (std::size_t k = 0; k < left; ++k) out[i + k] = block_out[k];
     }
+}
+
+// float16 under nearest-even with F16C: as avx512::encode_float16_silicon, 8 lanes at a time.
+template <floating_format T>
+LOWBIT_TARGET_AVX2_F16C void encode_float16_silicon(const float* in, T* out, std::size_t n,
+                                                   const conversion_options& options)
+{
+    using namespace kernel_detail;
+    const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
+    auto* codes = reinterpret_cast<std::uint16_t*>(out);
+    const __m128i exponent = _mm_set1_epi16(0x7C00);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256i bits = load8(in + i);
+        __m128i halves = _mm256_cvtps_ph(_mm256_castsi256_ps(bits), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(halves, exponent), exponent)) != 0) [[unlikely]] {
+            const __m256i general = encode_lanes<T, rounding::nearest_even>(bits, c);
+            halves = _mm_packus_epi32(_mm256_castsi256_si128(general), _mm256_extracti128_si256(general, 1));
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + i), halves);
+    }
+    if (i < n) encode_general<T, rounding::nearest_even>(in + i, out + i, n - i, options);
+}
+
+template <floating_format T, rounding R>
+LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
+{
+    if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_float16_layout<T>) {
+        if (has_f16c() && !simd::kernel_detail::mxcsr_flushes_subnormals()) return encode_float16_silicon<T>(in, out, n, options);
+    }
+    encode_general<T, R>(in, out, n, options);
 }
 
 // Codes of a format of 8 bits or fewer -> float, by gathers from a 256-entry table.
@@ -187,10 +252,33 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i decode16_lanes(__m256i h) noexcept
 
 }  // namespace kernel_detail
 
+// float16 -> float with F16C, NaNs made quiet with their sign and no payload as in the scalar decoder.
+template <floating_format T>
+LOWBIT_TARGET_AVX2_F16C void decode_float16_silicon(const T* in, float* out, std::size_t n)
+{
+    using namespace kernel_detail;
+    const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
+        __m256i bits = _mm256_castps_si256(_mm256_cvtph_ps(h));
+        const __m128i nan = _mm_cmpgt_epi16(_mm_and_si128(h, _mm_set1_epi16(0x7FFF)), _mm_set1_epi16(0x7C00));
+        if (_mm_movemask_epi8(nan) != 0) [[unlikely]] {
+            const __m256i quiet = _mm256_or_si256(_mm256_and_si256(bits, set1(0x80000000u)), set1(0x7FC00000u));
+            bits = _mm256_blendv_epi8(bits, quiet, _mm256_cvtepi16_epi32(nan));
+        }
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), bits);
+    }
+    for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
 template <floating_format T>
 LOWBIT_TARGET_AVX2 void decode_halves(const T* in, float* out, std::size_t n)
 {
     using namespace kernel_detail;
+    if constexpr (simd::kernel_detail::is_float16_layout<T>) {
+        if (has_f16c() && !simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_float16_silicon<T>(in, out, n);
+    }
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {

@@ -12,6 +12,7 @@
 
 #include "../core/options.hpp"
 #include "../types/float_format.hpp"
+#include "isa.hpp"
 #include "kernel_support.hpp"
 
 LOWBIT_SIMD_WARNINGS_PUSH
@@ -120,54 +121,162 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(T* out, __m512i codes) 
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi32_epi16(codes));
 }
 
+// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 16 lanes: the codes of the lanes
+// in T's normal range and of ±0, and the mask of the other lanes, which the caller must send through
+// encode_lanes instead.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_normal_lanes(__m512i bits, __m512i& codes) noexcept
+{
+    using S = simd::kernel_detail::nearest_even_shortcut<T>;
+    const __m512i magnitude = _mm512_and_si512(bits, set1(0x7FFFFFFFu));
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(magnitude, S::shift), set1(1));
+    const __m512i code = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(magnitude, set1(S::offset)), lsb), S::shift);
+    const __mmask16 normal =
+        _mm512_cmple_epu32_mask(_mm512_sub_epi32(code, set1(S::min_normal_code)), set1(S::normal_code_span));
+    const __mmask16 nonzero = _mm512_test_epi32_mask(magnitude, magnitude);
+    const __m512i sign_bits = _mm512_srli_epi32(bits, S::sign_shift);
+    // 0xF8 = a | (b & c): the code with the sign bit taken from the shifted float.
+    if constexpr (S::negative_zero)
+        codes = _mm512_ternarylogic_epi32(_mm512_maskz_mov_epi32(nonzero, code), sign_bits, set1(S::sign_mask), 0xF8);
+    else
+        codes = _mm512_maskz_mov_epi32(nonzero, _mm512_ternarylogic_epi32(code, sign_bits, set1(S::sign_mask), 0xF8));
+    return _kandn_mask16(normal, nonzero);
+}
+
+// 16 codes by the shortcut where every lane allows it, else by the general lanes.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_nearest_even_lanes(__m512i bits, const encode_constants& c) noexcept
+{
+    __m512i codes;
+    if (encode_normal_lanes<T>(bits, codes) != 0) [[unlikely]]
+        return encode_lanes<T, rounding::nearest_even>(bits, c);
+    return codes;
+}
+
+template <floating_format T, rounding R>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_block(__m512i bits, const encode_constants& c) noexcept
+{
+    if constexpr (R == rounding::nearest_even)
+        return encode_nearest_even_lanes<T>(bits, c);
+    else
+        return encode_lanes<T, R>(bits, c);
+}
+
 }  // namespace kernel_detail
 
 template <floating_format T, rounding R>
-LOWBIT_TARGET_AVX512 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
+LOWBIT_TARGET_AVX512 void encode_general(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
     using namespace kernel_detail;
     const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
     std::size_t i = 0;
     for (; i + 32 <= n; i += 32) {
-        const __m512i a = encode_lanes<T, R>(_mm512_loadu_si512(in + i), c);
-        const __m512i b = encode_lanes<T, R>(_mm512_loadu_si512(in + i + 16), c);
+        const __m512i a = encode_block<T, R>(_mm512_loadu_si512(in + i), c);
+        const __m512i b = encode_block<T, R>(_mm512_loadu_si512(in + i + 16), c);
         store_codes(out + i, a);
         store_codes(out + i + 16, b);
     }
     for (; i < n; i += 16) {
         const std::size_t left = n - i;
         const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
-        const __m512i codes = encode_lanes<T, R>(_mm512_maskz_loadu_epi32(mask, in + i), c);
+        const __m512i codes = encode_block<T, R>(_mm512_maskz_loadu_epi32(mask, in + i), c);
         store_codes(out + i, codes, mask);
+    }
+}
+
+// float16 under nearest-even: the silicon converter (vcvtps2ph, RNE from its immediate, exceptions
+// suppressed) rounds exactly as the scalar engine does; only a result with the all-ones exponent (Inf from
+// overflow, an infinite or NaN input) depends on the overflow and NaN options, so such a block is redone by
+// the general lanes. f32 subnormal inputs give ±0 with or without DAZ.
+template <floating_format T>
+LOWBIT_TARGET_AVX512 void encode_float16_silicon(const float* in, T* out, std::size_t n, const conversion_options& options)
+{
+    using namespace kernel_detail;
+    if (simd::kernel_detail::mxcsr_flushes_subnormals())
+        return encode_general<T, rounding::nearest_even>(in, out, n, options);
+    const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
+    auto* codes = reinterpret_cast<std::uint16_t*>(out);
+    const __m256i exponent = _mm256_set1_epi16(0x7C00);
+    for (std::size_t i = 0; i < n; i += 16) {
+        const std::size_t left = n - i;
+        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const __m512i bits = _mm512_maskz_loadu_epi32(mask, in + i);
+        __m256i halves = _mm512_cvt_roundps_ph(_mm512_castsi512_ps(bits), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        if (_mm256_cmpeq_epi16_mask(_mm256_and_si256(halves, exponent), exponent) != 0) [[unlikely]]
+            halves = _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(bits, c));
+        _mm256_mask_storeu_epi16(codes + i, mask, halves);
+    }
+}
+
+// bfloat16 under nearest-even with AVX512-BF16 (vcvtneps2bf16: RNE whatever MXCSR says, but it flushes f32
+// subnormal inputs and quiets NaNs its own way). A block with a subnormal input or an all-ones exponent in
+// the result is redone by the general lanes.
+template <floating_format T>
+LOWBIT_TARGET_AVX512_BF16 void encode_bfloat16_silicon(const float* in, T* out, std::size_t n,
+                                                       const conversion_options& options)
+{
+    using namespace kernel_detail;
+    const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
+    auto* codes = reinterpret_cast<std::uint16_t*>(out);
+    const __m256i exponent = _mm256_set1_epi16(0x7F80);
+    for (std::size_t i = 0; i < n; i += 16) {
+        const std::size_t left = n - i;
+        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const __m512i bits = _mm512_maskz_loadu_epi32(mask, in + i);
+        // A vector cast, not std::bit_cast: the latter is a function without the AVX target (-Wpsabi).
+        __m256i halves = (__m256i)_mm512_cvtneps_pbh(_mm512_castsi512_ps(bits));
+        const __m512i magnitude_minus_one = _mm512_sub_epi32(_mm512_and_si512(bits, set1(0x7FFFFFFFu)), set1(1));
+        const __mmask16 subnormal = _mm512_cmplt_epu32_mask(magnitude_minus_one, set1(0x7FFFFFu));
+        const __mmask16 top = _mm256_cmpeq_epi16_mask(_mm256_and_si256(halves, exponent), exponent);
+        if (_kor_mask16(subnormal, top) != 0) [[unlikely]]
+            halves = _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(bits, c));
+        _mm256_mask_storeu_epi16(codes + i, mask, halves);
+    }
+}
+
+template <floating_format T, rounding R>
+LOWBIT_TARGET_AVX512 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
+{
+    if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_float16_layout<T>) {
+        encode_float16_silicon<T>(in, out, n, options);
+    } else if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_bfloat16_layout<T>) {
+        if (has_avx512_bf16())
+            encode_bfloat16_silicon<T>(in, out, n, options);
+        else
+            encode_general<T, R>(in, out, n, options);
+    } else {
+        encode_general<T, R>(in, out, n, options);
     }
 }
 
 namespace kernel_detail {
 
-// The byte order in which 64 codes are fed to the lookup so that the in-lane unpacks that widen bytes
-// to dwords leave the results in input order: byte 16k + 8a + 4b + j takes code 16(2a + b) + 4k + j.
-inline constexpr std::array<std::uint8_t, 64> unpack_order = [] {
-    std::array<std::uint8_t, 64> order{};
-    for (int k = 0; k < 4; ++k)
-        for (int a = 0; a < 2; ++a)
-            for (int b = 0; b < 2; ++b)
-                for (int j = 0; j < 4; ++j)
-                    order[static_cast<std::size_t>(16 * k + 8 * a + 4 * b + j)] =
-                        static_cast<std::uint8_t>(16 * (2 * a + b) + 4 * k + j);
-    return order;
+// The vpermt2b indices that widen 64 looked-up plane bytes to four vectors of 16 floats: dword j of vector
+// k takes byte 2 from the low plane (index 16k + j) and byte 3 from the high plane (64 + 16k + j); bytes 0
+// and 1 are zeroed by the mask `float_top_bytes`.
+inline constexpr std::array<std::array<std::uint8_t, 64>, 4> widen_index = [] {
+    std::array<std::array<std::uint8_t, 64>, 4> index{};
+    for (std::size_t k = 0; k < 4; ++k)
+        for (std::size_t j = 0; j < 16; ++j) {
+            index[k][4 * j + 2] = static_cast<std::uint8_t>(16 * k + j);
+            index[k][4 * j + 3] = static_cast<std::uint8_t>(64 + 16 * k + j);
+        }
+    return index;
 }();
+inline constexpr __mmask64 float_top_bytes = 0xCCCCCCCCCCCCCCCCull;
 
 // 256-entry byte lookup: two vpermi2b over 128 bytes each, chosen by the index's top bit.
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i lookup256(__m512i index, __mmask64 high, const __m512i (&t)[4]) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i lookup256(__m512i index, const __m512i (&t)[4]) noexcept
 {
-    return _mm512_mask_blend_epi8(high, _mm512_permutex2var_epi8(t[0], index, t[1]),
+    return _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), _mm512_permutex2var_epi8(t[0], index, t[1]),
                                   _mm512_permutex2var_epi8(t[2], index, t[3]));
 }
 
 }  // namespace kernel_detail
 
-// Codes of a format of 8 bits or fewer -> float. Every value has zero low 16 bits, so two 256-byte planes
-// (bytes 2 and 3 of the float) are looked up with vpermi2b and widened with unpacks.
+// Codes of a format of 8 bits or fewer -> float. Every value has zero low 16 bits, so the float's bytes 2
+// and 3 are looked up in two 256-byte planes with vpermi2b and widened to dwords with vpermt2b. Where the
+// code's top bit is the sign, 128-entry planes of the magnitude suffice and the sign is ORed in.
 template <floating_format T>
 LOWBIT_TARGET_AVX512 void decode_bytes(const T* in, float* out, std::size_t n)
 {
@@ -176,31 +285,37 @@ LOWBIT_TARGET_AVX512 void decode_bytes(const T* in, float* out, std::size_t n)
     const std::uint8_t* hi_plane = simd::kernel_detail::byte_plane<T, 3>.data();
     __m512i lo_table[4];
     __m512i hi_table[4];
-    for (int k = 0; k < 4; ++k) {
+    __m512i widen[4];
+    for (std::size_t k = 0; k < 4; ++k) {
         lo_table[k] = _mm512_loadu_si512(lo_plane + 64 * k);
         hi_table[k] = _mm512_loadu_si512(hi_plane + 64 * k);
+        widen[k] = _mm512_loadu_si512(widen_index[k].data());
     }
-    const __m512i order = _mm512_loadu_si512(unpack_order.data());
-    const __m512i zero = _mm512_setzero_si512();
     const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
     for (std::size_t i = 0; i < n; i += 64) {
         const std::size_t left = n - i;
         const __mmask64 mask = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
-        const __m512i index = _mm512_permutexvar_epi8(order, _mm512_maskz_loadu_epi8(mask, codes + i));
-        const __mmask64 high = _mm512_movepi8_mask(index);
-        const __m512i lo = lookup256(index, high, lo_table);
-        const __m512i hi = lookup256(index, high, hi_table);
-        const __m512i w0 = _mm512_unpacklo_epi8(lo, hi);
-        const __m512i w1 = _mm512_unpackhi_epi8(lo, hi);
-        const __m512i d[4] = {_mm512_unpacklo_epi16(zero, w0), _mm512_unpackhi_epi16(zero, w0),
-                              _mm512_unpacklo_epi16(zero, w1), _mm512_unpackhi_epi16(zero, w1)};
+        const __m512i index = _mm512_maskz_loadu_epi8(mask, codes + i);
+        __m512i lo;
+        __m512i hi;
+        if constexpr (simd::kernel_detail::top_bit_is_sign<T>()) {
+            // vpermi2b reads 7 index bits; 0xF8 = a | (b & c) puts the code's bit 7 into the float's sign.
+            lo = _mm512_permutex2var_epi8(lo_table[0], index, lo_table[1]);
+            hi = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(hi_table[0], index, hi_table[1]), index,
+                                           _mm512_set1_epi8(static_cast<char>(0x80)), 0xF8);
+        } else {
+            lo = lookup256(index, lo_table);
+            hi = lookup256(index, hi_table);
+        }
         if (left >= 64) {
-            for (int k = 0; k < 4; ++k) _mm512_storeu_si512(out + i + 16 * static_cast<std::size_t>(k), d[k]);
+            for (std::size_t k = 0; k < 4; ++k)
+                _mm512_storeu_si512(out + i + 16 * k, _mm512_maskz_permutex2var_epi8(float_top_bytes, lo, widen[k], hi));
         } else {
             for (std::size_t k = 0; 16 * k < left; ++k) {
                 const std::size_t part = left - 16 * k;
                 const auto part_mask = static_cast<__mmask16>(part >= 16 ? 0xFFFFu : (1u << part) - 1u);
-                _mm512_mask_storeu_epi32(out + i + 16 * k, part_mask, d[k]);
+                _mm512_mask_storeu_epi32(out + i + 16 * k, part_mask,
+                                         _mm512_maskz_permutex2var_epi8(float_top_bytes, lo, widen[k], hi));
             }
         }
     }
@@ -239,10 +354,35 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i decode16_lanes(__m512i h) noexce
 
 }  // namespace kernel_detail
 
+// float16 -> float by the silicon converter (vcvtph2ps, exact), except that a NaN becomes the quiet NaN with
+// its sign and no payload, as the scalar decoder gives.
+template <floating_format T>
+LOWBIT_TARGET_AVX512 void decode_float16_silicon(const T* in, float* out, std::size_t n)
+{
+    using namespace kernel_detail;
+    const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    const __m256i magnitude_mask = _mm256_set1_epi16(0x7FFF);
+    const __m256i infinity = _mm256_set1_epi16(0x7C00);
+    for (std::size_t i = 0; i < n; i += 16) {
+        const std::size_t left = n - i;
+        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const __m256i h = _mm256_maskz_loadu_epi16(mask, codes + i);
+        __m512i bits = _mm512_castps_si512(_mm512_cvt_roundph_ps(h, _MM_FROUND_NO_EXC));
+        const __mmask16 nan = _mm256_cmpgt_epu16_mask(_mm256_and_si256(h, magnitude_mask), infinity);
+        if (nan != 0) [[unlikely]]
+            bits = _mm512_mask_mov_epi32(bits, nan, _mm512_or_si512(_mm512_and_si512(bits, set1(0x80000000u)),
+                                                                    set1(0x7FC00000u)));
+        _mm512_mask_storeu_epi32(out + i, mask, bits);
+    }
+}
+
 template <floating_format T>
 LOWBIT_TARGET_AVX512 void decode_halves(const T* in, float* out, std::size_t n)
 {
     using namespace kernel_detail;
+    if constexpr (simd::kernel_detail::is_float16_layout<T>) {
+        if (!simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_float16_silicon<T>(in, out, n);
+    }
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
     for (std::size_t i = 0; i < n; i += 16) {
         const std::size_t left = n - i;

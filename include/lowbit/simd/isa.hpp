@@ -64,6 +64,10 @@ constexpr std::optional<isa> parse_isa(std::string_view text) noexcept
 
 namespace detail {
 
+// Optional extensions some kernels use inside a path, kept in the same bit set above the isa bits.
+inline constexpr int f16c_bit = 1 << 8;          // vcvtps2ph/vcvtph2ps on 128/256-bit vectors
+inline constexpr int avx512_bf16_bit = 1 << 9;   // vcvtneps2bf16
+
 #if LOWBIT_SIMD_X86
 // XCR0 through inline asm: the _xgetbv intrinsic needs -mxsave in GCC.
 inline std::uint64_t read_xcr0() noexcept
@@ -80,6 +84,7 @@ inline int detect_isa_bits() noexcept
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (__get_cpuid(0, &a, &b, &c, &d) == 0 || a < 7) return bits;
     __cpuid_count(1, 0, a, b, c, d);
+    const bool f16c = (c >> 29) & 1u;
     const bool osxsave = (c >> 27) & 1u;
     const bool avx = (c >> 28) & 1u;
     if (!osxsave || !avx) return bits;
@@ -92,9 +97,15 @@ inline int detect_isa_bits() noexcept
     const bool avx512bw = (b >> 30) & 1u;
     const bool avx512vl = (b >> 31) & 1u;
     const bool avx512vbmi = (c >> 1) & 1u;
+    const unsigned leaf7_subleaves = a;  // the highest valid subleaf of leaf 7
     if (ymm_state && avx2) bits |= 1 << static_cast<int>(isa::avx2);
-    if (ymm_state && zmm_state && avx2 && avx512f && avx512bw && avx512vl && avx512vbmi)
-        bits |= 1 << static_cast<int>(isa::avx512);
+    const bool avx512_path = ymm_state && zmm_state && avx2 && avx512f && avx512bw && avx512vl && avx512vbmi;
+    if (avx512_path) bits |= 1 << static_cast<int>(isa::avx512);
+    if (ymm_state && f16c) bits |= f16c_bit;
+    if (leaf7_subleaves >= 1) {
+        __cpuid_count(7, 1, a, b, c, d);
+        if (avx512_path && ((a >> 5) & 1u)) bits |= avx512_bf16_bit;
+    }
     return bits;
 }
 #else
@@ -118,6 +129,10 @@ inline bool is_supported(isa i) noexcept
 {
     return static_cast<unsigned>(i) < static_cast<unsigned>(isa_count) && ((detail::isa_bits() >> static_cast<int>(i)) & 1) != 0;
 }
+
+// Whether the avx2 path may use F16C for float16, and the avx512 path AVX512-BF16 for bfloat16.
+inline bool has_f16c() noexcept { return (detail::isa_bits() & detail::f16c_bit) != 0; }
+inline bool has_avx512_bf16() noexcept { return (detail::isa_bits() & detail::avx512_bf16_bit) != 0; }
 
 // The fastest supported isa.
 inline isa best_isa() noexcept

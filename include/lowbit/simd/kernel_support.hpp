@@ -14,6 +14,10 @@
 #include "../types/float_format.hpp"
 #include "abi.hpp"
 
+#if LOWBIT_SIMD_X86
+#include <xmmintrin.h>
+#endif
+
 namespace lowbit {
 namespace simd {
 inline namespace LOWBIT_SIMD_ABI {
@@ -32,7 +36,7 @@ namespace kernel_detail {
 // named format of 16 bits or fewer except float8_e8m0fnu (no zero, unsigned).
 template <floating_format T>
 inline constexpr bool vector_encodable = T::info.total_bits <= 16 && T::info.is_signed &&
-                                         detail::encoder<T::info>::has_float_fast_path &&
+                                         lowbit::detail::encoder<T::info>::has_float_fast_path &&
                                          sizeof(T) == sizeof(typename T::storage_type);
 
 // The value of every code of an 8-bit-or-narrower format as float bits, indexed by the whole byte: codes
@@ -44,7 +48,7 @@ inline constexpr std::array<std::uint32_t, 256> byte_decode_table = [] {
     std::array<std::uint32_t, 256> table{};
     constexpr std::uint32_t mask = T::info.sign_mask | T::info.magnitude_mask;
     for (std::uint32_t c = 0; c < 256; ++c)
-        table[c] = std::bit_cast<std::uint32_t>(detail::value_table<float, T::info>[c & mask]);
+        table[c] = std::bit_cast<std::uint32_t>(lowbit::detail::value_table<float, T::info>[c & mask]);
     return table;
 }();
 
@@ -66,6 +70,23 @@ constexpr bool high_half_decodable() noexcept
     if constexpr (table_decodable<T>()) {
         for (const std::uint32_t v : byte_decode_table<T>)
             if ((v & 0xFFFFu) != 0) return false;
+        return true;
+    } else {
+        return false;
+    }
+}
+
+// Whether the code's top bit is the sign and nothing else: the value of code | 0x80 is the value of code with
+// the float's sign bit set, for all 128 codes (every signed 8-bit format except the FNUZ ones, whose 0x80 is
+// NaN). Formats of fewer than 8 bits qualify trivially, since their codes never reach bit 7. The AVX-512
+// decoder then looks up the 7 low bits only and ORs the sign in.
+template <floating_format T>
+constexpr bool top_bit_is_sign() noexcept
+{
+    if constexpr (table_decodable<T>()) {
+        if constexpr (T::info.total_bits < 8) return true;
+        for (std::size_t c = 0; c < 128; ++c)
+            if (byte_decode_table<T>[c | 0x80] != (byte_decode_table<T>[c] | 0x80000000u)) return false;
         return true;
     } else {
         return false;
@@ -105,7 +126,7 @@ struct encode_constants {
 template <floating_format T>
 constexpr encode_constants make_encode_constants(const conversion_options& o) noexcept
 {
-    using engine = detail::encoder<T::info>;
+    using engine = lowbit::detail::encoder<T::info>;
     constexpr float inf = std::numeric_limits<float>::infinity();
     constexpr float nan = std::numeric_limits<float>::quiet_NaN();
     encode_constants c{};
@@ -129,6 +150,38 @@ struct encode_params {
     static constexpr std::uint32_t max_code = T::info.max_magnitude_code;
     static constexpr std::uint32_t sign_mask = T::info.sign_mask;
     static constexpr std::uint32_t quiet_nan = T::info.has_nan ? T::info.quiet_nan_code : 0;
+    static constexpr bool negative_zero = T::info.has_negative_zero;
+};
+
+#if LOWBIT_SIMD_X86
+// Whether MXCSR asks to flush subnormals (FTZ or DAZ). The silicon half converters are not documented to
+// ignore these bits on every CPU (this machine's do), so a call that finds them set takes the integer path,
+// which never reads MXCSR.
+inline bool mxcsr_flushes_subnormals() noexcept
+{
+    return (_mm_getcsr() & 0x8040u) != 0;
+}
+#endif
+
+// The nearest-even shortcut of the vector encoders. For a float in T's normal range the code is the
+// float's magnitude rounded at T's last kept bit (add half an ulp minus one plus the kept lsb, then shift),
+// with the exponent rebiased; the rebias is folded into the added constant. The result is only used where it
+// is a normal code of T (or the input is ±0); every other lane (below T's normal range, beyond its largest
+// finite value, Inf, NaN) sends the whole vector through the general lanes, so the shortcut can never
+// produce a code the scalar engine would not. Values just below the smallest normal that the shortcut
+// rounds up to it are rounded up by the scalar engine too, since the shortcut rounds at a finer position.
+template <floating_format T>
+struct nearest_even_shortcut {
+    static constexpr int shift = 23 - T::info.mantissa_bits;
+    static constexpr int emin_field = T::info.min_normal_exponent + 127;
+    // Wraps modulo 2^32 on purpose: magnitudes below the rebias become huge codes and fail the range test.
+    static constexpr std::uint32_t offset =
+        ((std::uint32_t{1} << (shift - 1)) - 1u) - (static_cast<std::uint32_t>(emin_field - 1) << 23);
+    static constexpr std::uint32_t min_normal_code = std::uint32_t{1} << T::info.mantissa_bits;
+    static constexpr std::uint32_t normal_code_span = T::info.max_magnitude_code - min_normal_code;
+    // The float's sign bit moved to T's sign position by one logical right shift.
+    static constexpr int sign_shift = 32 - T::info.total_bits;
+    static constexpr std::uint32_t sign_mask = T::info.sign_mask;
     static constexpr bool negative_zero = T::info.has_negative_zero;
 };
 
