@@ -16,39 +16,17 @@
 
 #include <lowbit/lowbit.hpp>
 
+#include "bench_inputs.hpp"
+
 namespace {
 
 // 4 Ki fits L1, 128 Ki fits L2. Every pass sees the same inputs, and at 4 Ki the branch predictor learns
 // them: data-dependent branches look free there and only show their cost at 128 Ki.
 constexpr std::size_t sizes[] = {std::size_t{4} << 10, std::size_t{128} << 10};
 
-// Normally distributed values with standard deviation `sigma` and a fixed seed: with sigma = max/4 the
-// samples cover the format's binades down to the subnormals, and about 1 in 16000 overflows.
-template <class F>
-std::vector<F> normal_inputs(std::size_t n, double sigma)
-{
-    std::mt19937_64 rng(0x10b17u);
-    std::normal_distribution<double> dist(0.0, sigma);
-    std::vector<F> v(n);
-    for (auto& x : v) x = static_cast<F>(dist(rng));
-    return v;
-}
-
-template <class T>
-double max_of()
-{
-    return static_cast<double>(T::from_bits(static_cast<typename T::storage_type>(T::info.max_magnitude_code)));
-}
-
-// Codes of a format as they occur in practice: the encodings of normally distributed values.
-template <class T>
-std::vector<typename T::storage_type> code_inputs(std::size_t n)
-{
-    const auto values = normal_inputs<float>(n, max_of<T>() / 4);
-    std::vector<typename T::storage_type> codes(n);
-    for (std::size_t i = 0; i < n; ++i) codes[i] = T(values[i]).bits();
-    return codes;
-}
+using lowbit_bench::code_inputs;
+using lowbit_bench::max_of;
+using lowbit_bench::normal_inputs;
 
 template <class In, class Out>
 void set_counters(benchmark::State& state, std::size_t n)

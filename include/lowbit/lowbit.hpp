@@ -24,6 +24,8 @@
 
 // Bulk conversions over spans, dispatched at run time to AVX-512, AVX2 or scalar code.
 #include "bulk.hpp"
+#include "bulk_stochastic.hpp"
+#include "packed.hpp"
 
 // Posits (Posit Standard 2022 and SoftPosit's shapes) and their quire.
 #include "types/posit.hpp"

@@ -99,34 +99,42 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_lanes(__m256i bits, const e
     return result;
 }
 
-// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 8 lanes; a block with a lane
-// outside T's normal range (other than ±0) goes through encode_lanes instead.
+// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 8 lanes; a block with a lane it
+// cannot do goes through encode_lanes instead. The float addition rounds as MXCSR says: the caller checks
+// that MXCSR rounds to nearest (mxcsr_rounds_to_nearest) before taking this path.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i bits, const encode_constants& c) noexcept
 {
     using S = simd::kernel_detail::nearest_even_shortcut<T>;
     const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
     const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(magnitude, S::shift), set1(1));
-    const __m256i code =
-        _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(magnitude, set1(S::offset)), lsb), S::shift);
-    // Unsigned code - min_normal_code <= span, as max_epu32(x, span) == span.
-    const __m256i above_min = _mm256_sub_epi32(code, set1(S::min_normal_code));
-    const __m256i normal = _mm256_cmpeq_epi32(_mm256_max_epu32(above_min, set1(S::normal_code_span)),
-                                              set1(S::normal_code_span));
-    const __m256i zero_lane = _mm256_cmpeq_epi32(magnitude, _mm256_setzero_si256());
-    if (_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(normal, zero_lane))) != 0xFF) [[unlikely]]
+    __m256i code = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(magnitude, set1(S::offset)), lsb), S::shift);
+    // Signed compare of magnitudes (both below 2^31): lanes below T's smallest normal.
+    const __m256i below_normal = _mm256_cmpgt_epi32(set1(S::min_normal_bits), magnitude);
+    __m256i outside;
+    if constexpr (S::subnormals_by_addition) {
+        const __m256 sum = _mm256_add_ps(_mm256_castsi256_ps(magnitude), _mm256_castsi256_ps(set1(S::addend_bits)));
+        code = _mm256_blendv_epi8(code, _mm256_sub_epi32(_mm256_castps_si256(sum), set1(S::addend_bits)), below_normal);
+        // Signed compares suffice: every code here is below 2^(32 - shift) <= 2^19.
+        outside = _mm256_cmpgt_epi32(code, set1(S::max_code));
+    } else {
+        const __m256i zero = _mm256_cmpeq_epi32(magnitude, _mm256_setzero_si256());
+        code = _mm256_andnot_si256(zero, code);
+        outside = _mm256_or_si256(_mm256_cmpgt_epi32(code, set1(S::max_code)), _mm256_andnot_si256(zero, below_normal));
+    }
+    if (!_mm256_testz_si256(outside, outside)) [[unlikely]]
         return encode_lanes<T, rounding::nearest_even>(bits, c);
     const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, S::sign_shift), set1(S::sign_mask));
     if constexpr (S::negative_zero)
-        return _mm256_or_si256(_mm256_andnot_si256(zero_lane, code), sign);
+        return _mm256_or_si256(code, sign);
     else
-        return _mm256_andnot_si256(zero_lane, _mm256_or_si256(code, sign));
+        return _mm256_andnot_si256(_mm256_cmpeq_epi32(code, _mm256_setzero_si256()), _mm256_or_si256(code, sign));
 }
 
-template <floating_format T, rounding R>
+template <floating_format T, rounding R, bool Shortcut>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_block(__m256i bits, const encode_constants& c) noexcept
 {
-    if constexpr (R == rounding::nearest_even)
+    if constexpr (R == rounding::nearest_even && Shortcut)
         return encode_nearest_even_lanes<T>(bits, c);
     else
         return encode_lanes<T, R>(bits, c);
@@ -139,7 +147,8 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i load8(const float* p) noexcept
 
 }  // namespace kernel_detail
 
-template <floating_format T, rounding R>
+// `Shortcut`: whether nearest-even may take the shortcut lanes (MXCSR rounds to nearest).
+template <floating_format T, rounding R, bool Shortcut = true>
 LOWBIT_TARGET_AVX2 void encode_general(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
     using namespace kernel_detail;
@@ -150,17 +159,17 @@ LOWBIT_TARGET_AVX2 void encode_general(const float* in, T* out, std::size_t n, c
         // four 128-bit-lane-interleaved dword groups.
         const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
         for (; i + 32 <= n; i += 32) {
-            const __m256i a = encode_block<T, R>(load8(in + i), c);
-            const __m256i b = encode_block<T, R>(load8(in + i + 8), c);
-            const __m256i d = encode_block<T, R>(load8(in + i + 16), c);
-            const __m256i e = encode_block<T, R>(load8(in + i + 24), c);
+            const __m256i a = encode_block<T, R, Shortcut>(load8(in + i), c);
+            const __m256i b = encode_block<T, R, Shortcut>(load8(in + i + 8), c);
+            const __m256i d = encode_block<T, R, Shortcut>(load8(in + i + 16), c);
+            const __m256i e = encode_block<T, R, Shortcut>(load8(in + i + 24), c);
             const __m256i bytes = _mm256_packus_epi16(_mm256_packus_epi32(a, b), _mm256_packus_epi32(d, e));
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_permutevar8x32_epi32(bytes, order));
         }
     } else {
         for (; i + 16 <= n; i += 16) {
-            const __m256i a = encode_block<T, R>(load8(in + i), c);
-            const __m256i b = encode_block<T, R>(load8(in + i + 8), c);
+            const __m256i a = encode_block<T, R, Shortcut>(load8(in + i), c);
+            const __m256i b = encode_block<T, R, Shortcut>(load8(in + i + 8), c);
             const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), words);
         }
@@ -171,7 +180,7 @@ LOWBIT_TARGET_AVX2 void encode_general(const float* in, T* out, std::size_t n, c
         alignas(32) T block_out[32];
         const std::size_t left = n - i;
         for (std::size_t k = 0; k < left; ++k) block_in[k] = in[i + k];
-        encode_general<T, R>(block_in, block_out, sizeof(T) == 1 ? 32 : 16, options);
+        encode_general<T, R, Shortcut>(block_in, block_out, sizeof(T) == 1 ? 32 : 16, options);
         for (std::size_t k = 0; k < left; ++k) out[i + k] = block_out[k];
     }
 }
@@ -195,7 +204,7 @@ LOWBIT_TARGET_AVX2_F16C void encode_float16_silicon(const float* in, T* out, std
         }
         _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + i), halves);
     }
-    if (i < n) encode_general<T, rounding::nearest_even>(in + i, out + i, n - i, options);
+    if (i < n) encode_general<T, rounding::nearest_even, false>(in + i, out + i, n - i, options);
 }
 
 template <floating_format T, rounding R>
@@ -203,6 +212,9 @@ LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const con
 {
     if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_float16_layout<T>) {
         if (has_f16c() && !simd::kernel_detail::mxcsr_flushes_subnormals()) return encode_float16_silicon<T>(in, out, n, options);
+    }
+    if constexpr (R == rounding::nearest_even) {
+        if (!simd::kernel_detail::mxcsr_rounds_to_nearest()) return encode_general<T, R, false>(in, out, n, options);
     }
     encode_general<T, R>(in, out, n, options);
 }

@@ -121,26 +121,34 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(T* out, __m512i codes) 
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi32_epi16(codes));
 }
 
-// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 16 lanes: the codes of the lanes
-// in T's normal range and of ±0, and the mask of the other lanes, which the caller must send through
-// encode_lanes instead.
+// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 16 lanes: the codes, and the
+// mask of the lanes it cannot do, for which the caller must use encode_lanes instead.
 template <floating_format T>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_normal_lanes(__m512i bits, __m512i& codes) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_shortcut_lanes(__m512i bits, __m512i& codes) noexcept
 {
     using S = simd::kernel_detail::nearest_even_shortcut<T>;
     const __m512i magnitude = _mm512_and_si512(bits, set1(0x7FFFFFFFu));
     const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(magnitude, S::shift), set1(1));
-    const __m512i code = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(magnitude, set1(S::offset)), lsb), S::shift);
-    const __mmask16 normal =
-        _mm512_cmple_epu32_mask(_mm512_sub_epi32(code, set1(S::min_normal_code)), set1(S::normal_code_span));
-    const __mmask16 nonzero = _mm512_test_epi32_mask(magnitude, magnitude);
+    __m512i code = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(magnitude, set1(S::offset)), lsb), S::shift);
+    const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, set1(S::min_normal_bits));
+    __mmask16 outside;
+    if constexpr (S::subnormals_by_addition) {
+        const __m512 addend = _mm512_castsi512_ps(set1(S::addend_bits));
+        const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend,
+                                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        code = _mm512_mask_sub_epi32(code, below_normal, _mm512_castps_si512(sum), set1(S::addend_bits));
+        outside = _mm512_cmpgt_epu32_mask(code, set1(S::max_code));
+    } else {
+        // Below normal only ±0 is taken (code 0); anything else goes to the general lanes.
+        const __mmask16 zero = _mm512_testn_epi32_mask(magnitude, magnitude);
+        code = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~zero), code);
+        outside = _kor_mask16(_mm512_cmpgt_epu32_mask(code, set1(S::max_code)), _kandn_mask16(zero, below_normal));
+    }
     const __m512i sign_bits = _mm512_srli_epi32(bits, S::sign_shift);
     // 0xF8 = a | (b & c): the code with the sign bit taken from the shifted float.
-    if constexpr (S::negative_zero)
-        codes = _mm512_ternarylogic_epi32(_mm512_maskz_mov_epi32(nonzero, code), sign_bits, set1(S::sign_mask), 0xF8);
-    else
-        codes = _mm512_maskz_mov_epi32(nonzero, _mm512_ternarylogic_epi32(code, sign_bits, set1(S::sign_mask), 0xF8));
-    return _kandn_mask16(normal, nonzero);
+    codes = _mm512_ternarylogic_epi32(code, sign_bits, set1(S::sign_mask), 0xF8);
+    if constexpr (!S::negative_zero) codes = _mm512_maskz_mov_epi32(_mm512_test_epi32_mask(code, code), codes);
+    return outside;
 }
 
 // 16 codes by the shortcut where every lane allows it, else by the general lanes.
@@ -148,7 +156,7 @@ template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_nearest_even_lanes(__m512i bits, const encode_constants& c) noexcept
 {
     __m512i codes;
-    if (encode_normal_lanes<T>(bits, codes) != 0) [[unlikely]]
+    if (encode_shortcut_lanes<T>(bits, codes) != 0) [[unlikely]]
         return encode_lanes<T, rounding::nearest_even>(bits, c);
     return codes;
 }
@@ -184,6 +192,47 @@ LOWBIT_TARGET_AVX512 void encode_general(const float* in, T* out, std::size_t n,
     }
 }
 
+namespace kernel_detail {
+
+// 16 floats -> float16 codes by vcvtps2ph, or by the general lanes if a result has the all-ones exponent.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i float16_block(__m512i bits, const encode_constants& c) noexcept
+{
+    const __m256i exponent = _mm256_set1_epi16(0x7C00);
+    const __m256i halves = _mm512_cvt_roundps_ph(_mm512_castsi512_ps(bits), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    if (_mm256_cmpeq_epi16_mask(_mm256_and_si256(halves, exponent), exponent) != 0) [[unlikely]]
+        return _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(bits, c));
+    return halves;
+}
+
+// 16 floats -> bfloat16 codes by vcvtneps2bf16, or by the general lanes if an input is a float subnormal or a
+// result has the all-ones exponent.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512_BF16 __m256i bfloat16_block(__m512i bits, const encode_constants& c) noexcept
+{
+    const __m256i exponent = _mm256_set1_epi16(0x7F80);
+    // A vector cast, not std::bit_cast: the latter is a function without the AVX target (-Wpsabi).
+    const __m256i halves = (__m256i)_mm512_cvtneps_pbh(_mm512_castsi512_ps(bits));
+    const __m512i magnitude_minus_one = _mm512_sub_epi32(_mm512_and_si512(bits, set1(0x7FFFFFFFu)), set1(1));
+    const __mmask16 subnormal = _mm512_cmplt_epu32_mask(magnitude_minus_one, set1(0x7FFFFFu));
+    const __mmask16 top = _mm256_cmpeq_epi16_mask(_mm256_and_si256(halves, exponent), exponent);
+    if (_kor_mask16(subnormal, top) != 0) [[unlikely]]
+        return _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(bits, c));
+    return halves;
+}
+
+// 16 float16 codes -> floats by vcvtph2ps; a NaN becomes the quiet NaN with its sign and no payload.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i float16_to_float_block(__m256i h) noexcept
+{
+    __m512i bits = _mm512_castps_si512(_mm512_cvt_roundph_ps(h, _MM_FROUND_NO_EXC));
+    const __mmask16 nan = _mm256_cmpgt_epu16_mask(_mm256_and_si256(h, _mm256_set1_epi16(0x7FFF)), _mm256_set1_epi16(0x7C00));
+    if (nan != 0) [[unlikely]]
+        bits = _mm512_mask_mov_epi32(bits, nan, _mm512_or_si512(_mm512_and_si512(bits, set1(0x80000000u)), set1(0x7FC00000u)));
+    return bits;
+}
+
+}  // namespace kernel_detail
+
 // float16 under nearest-even: the silicon converter (vcvtps2ph, RNE from its immediate, exceptions
 // suppressed) rounds exactly as the scalar engine does; only a result with the all-ones exponent (Inf from
 // overflow, an infinite or NaN input) depends on the overflow and NaN options, so such a block is redone by
@@ -196,15 +245,13 @@ LOWBIT_TARGET_AVX512 void encode_float16_silicon(const float* in, T* out, std::s
         return encode_general<T, rounding::nearest_even>(in, out, n, options);
     const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
     auto* codes = reinterpret_cast<std::uint16_t*>(out);
-    const __m256i exponent = _mm256_set1_epi16(0x7C00);
-    for (std::size_t i = 0; i < n; i += 16) {
-        const std::size_t left = n - i;
-        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
-        const __m512i bits = _mm512_maskz_loadu_epi32(mask, in + i);
-        __m256i halves = _mm512_cvt_roundps_ph(_mm512_castsi512_ps(bits), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        if (_mm256_cmpeq_epi16_mask(_mm256_and_si256(halves, exponent), exponent) != 0) [[unlikely]]
-            halves = _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(bits, c));
-        _mm256_mask_storeu_epi16(codes + i, mask, halves);
+    std::size_t i = 0;
+    // Unmasked loads and stores in the loop (masked ones are slow on some cores), a masked step for the tail.
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + i), float16_block<T>(_mm512_loadu_si512(in + i), c));
+    if (i < n) {
+        const auto mask = static_cast<__mmask16>((1u << (n - i)) - 1u);
+        _mm256_mask_storeu_epi16(codes + i, mask, float16_block<T>(_mm512_maskz_loadu_epi32(mask, in + i), c));
     }
 }
 
@@ -218,19 +265,12 @@ LOWBIT_TARGET_AVX512_BF16 void encode_bfloat16_silicon(const float* in, T* out, 
     using namespace kernel_detail;
     const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
     auto* codes = reinterpret_cast<std::uint16_t*>(out);
-    const __m256i exponent = _mm256_set1_epi16(0x7F80);
-    for (std::size_t i = 0; i < n; i += 16) {
-        const std::size_t left = n - i;
-        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
-        const __m512i bits = _mm512_maskz_loadu_epi32(mask, in + i);
-        // A vector cast, not std::bit_cast: the latter is a function without the AVX target (-Wpsabi).
-        __m256i halves = (__m256i)_mm512_cvtneps_pbh(_mm512_castsi512_ps(bits));
-        const __m512i magnitude_minus_one = _mm512_sub_epi32(_mm512_and_si512(bits, set1(0x7FFFFFFFu)), set1(1));
-        const __mmask16 subnormal = _mm512_cmplt_epu32_mask(magnitude_minus_one, set1(0x7FFFFFu));
-        const __mmask16 top = _mm256_cmpeq_epi16_mask(_mm256_and_si256(halves, exponent), exponent);
-        if (_kor_mask16(subnormal, top) != 0) [[unlikely]]
-            halves = _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(bits, c));
-        _mm256_mask_storeu_epi16(codes + i, mask, halves);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + i), bfloat16_block<T>(_mm512_loadu_si512(in + i), c));
+    if (i < n) {
+        const auto mask = static_cast<__mmask16>((1u << (n - i)) - 1u);
+        _mm256_mask_storeu_epi16(codes + i, mask, bfloat16_block<T>(_mm512_maskz_loadu_epi32(mask, in + i), c));
     }
 }
 
@@ -361,18 +401,12 @@ LOWBIT_TARGET_AVX512 void decode_float16_silicon(const T* in, float* out, std::s
 {
     using namespace kernel_detail;
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
-    const __m256i magnitude_mask = _mm256_set1_epi16(0x7FFF);
-    const __m256i infinity = _mm256_set1_epi16(0x7C00);
-    for (std::size_t i = 0; i < n; i += 16) {
-        const std::size_t left = n - i;
-        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
-        const __m256i h = _mm256_maskz_loadu_epi16(mask, codes + i);
-        __m512i bits = _mm512_castps_si512(_mm512_cvt_roundph_ps(h, _MM_FROUND_NO_EXC));
-        const __mmask16 nan = _mm256_cmpgt_epu16_mask(_mm256_and_si256(h, magnitude_mask), infinity);
-        if (nan != 0) [[unlikely]]
-            bits = _mm512_mask_mov_epi32(bits, nan, _mm512_or_si512(_mm512_and_si512(bits, set1(0x80000000u)),
-                                                                    set1(0x7FC00000u)));
-        _mm512_mask_storeu_epi32(out + i, mask, bits);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_si512(out + i, float16_to_float_block(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i))));
+    if (i < n) {
+        const auto mask = static_cast<__mmask16>((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_epi32(out + i, mask, float16_to_float_block(_mm256_maskz_loadu_epi16(mask, codes + i)));
     }
 }
 
@@ -384,9 +418,13 @@ LOWBIT_TARGET_AVX512 void decode_halves(const T* in, float* out, std::size_t n)
         if (!simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_float16_silicon<T>(in, out, n);
     }
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
-    for (std::size_t i = 0; i < n; i += 16) {
-        const std::size_t left = n - i;
-        const auto mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512i h = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i)));
+        _mm512_storeu_si512(out + i, decode16_lanes<T>(h));
+    }
+    if (i < n) {
+        const auto mask = static_cast<__mmask16>((1u << (n - i)) - 1u);
         const __m512i h = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, codes + i));
         _mm512_mask_storeu_epi32(out + i, mask, decode16_lanes<T>(h));
     }

@@ -140,6 +140,18 @@ constexpr encode_constants make_encode_constants(const conversion_options& o) no
     return c;
 }
 
+// The same for stochastic rounding, whose finite overflow ignores the directed-overflow option (the rounding
+// direction is random).
+template <floating_format T>
+constexpr encode_constants make_stochastic_constants(const conversion_options& o) noexcept
+{
+    using engine = lowbit::detail::encoder<T::info>;
+    encode_constants c = make_encode_constants<T>(o);
+    c.overflow[0] = engine::finite_overflow(false, o, true);
+    c.overflow[1] = engine::finite_overflow(true, o, true);
+    return c;
+}
+
 // The per-format constants of the vector encoders (see encoder::float_field_table, which they compute
 // arithmetically instead of looking up).
 template <floating_format T>
@@ -161,24 +173,36 @@ inline bool mxcsr_flushes_subnormals() noexcept
 {
     return (_mm_getcsr() & 0x8040u) != 0;
 }
+
+// Whether MXCSR's rounding control is round-to-nearest-even (the AVX2 shortcut's float addition uses it).
+inline bool mxcsr_rounds_to_nearest() noexcept
+{
+    return (_mm_getcsr() & 0x6000u) == 0;
+}
 #endif
 
-// The nearest-even shortcut of the vector encoders. For a float in T's normal range the code is the
-// float's magnitude rounded at T's last kept bit (add half an ulp minus one plus the kept lsb, then shift),
-// with the exponent rebiased; the rebias is folded into the added constant. The result is only used where it
-// is a normal code of T (or the input is ±0); every other lane (below T's normal range, beyond its largest
-// finite value, Inf, NaN) sends the whole vector through the general lanes, so the shortcut can never
-// produce a code the scalar engine would not. Values just below the smallest normal that the shortcut
-// rounds up to it are rounded up by the scalar engine too, since the shortcut rounds at a finer position.
+// The nearest-even shortcut of the vector encoders, exact for every input in T's finite range:
+// - at or above T's smallest normal, the code is the float's magnitude rounded at T's last kept bit (add
+//   half an ulp minus one plus the kept lsb, then shift), with the exponent rebias folded into the constant;
+// - below it, the code is bits(|x| + A) - bits(A) for the power of two A whose ulp is T's subnormal spacing:
+//   the float adder, told to round to nearest-even (embedded rounding on AVX-512, MXCSR checked on AVX2),
+//   rounds |x| at that spacing, and a result of A + 2^emin is the smallest normal's code, as it should be.
+//   This needs float subnormal inputs to round to zero in T (so DAZ cannot change the result):
+//   `subnormals_by_addition` says whether it holds; otherwise such lanes count as outside the shortcut.
+// A block with a lane beyond T's largest finite value (or Inf, NaN) is redone by the general lanes, so the
+// shortcut never produces a code the scalar engine would not.
 template <floating_format T>
 struct nearest_even_shortcut {
-    static constexpr int shift = 23 - T::info.mantissa_bits;
-    static constexpr int emin_field = T::info.min_normal_exponent + 127;
-    // Wraps modulo 2^32 on purpose: magnitudes below the rebias become huge codes and fail the range test.
+    static constexpr int m = T::info.mantissa_bits;
+    static constexpr int shift = 23 - m;
+    static constexpr int emin = T::info.min_normal_exponent;
+    static constexpr std::uint32_t min_normal_bits = static_cast<std::uint32_t>(emin + 127) << 23;
+    // Wraps modulo 2^32 on purpose: the constant subtracts the rebias (emin + 126) << 23.
     static constexpr std::uint32_t offset =
-        ((std::uint32_t{1} << (shift - 1)) - 1u) - (static_cast<std::uint32_t>(emin_field - 1) << 23);
-    static constexpr std::uint32_t min_normal_code = std::uint32_t{1} << T::info.mantissa_bits;
-    static constexpr std::uint32_t normal_code_span = T::info.max_magnitude_code - min_normal_code;
+        ((std::uint32_t{1} << (shift - 1)) - 1u) - (static_cast<std::uint32_t>(emin + 126) << 23);
+    static constexpr bool subnormals_by_addition = emin - m >= -125;
+    static constexpr std::uint32_t addend_bits = static_cast<std::uint32_t>(emin - m + 23 + 127) << 23;
+    static constexpr std::uint32_t max_code = T::info.max_magnitude_code;
     // The float's sign bit moved to T's sign position by one logical right shift.
     static constexpr int sign_shift = 32 - T::info.total_bits;
     static constexpr std::uint32_t sign_mask = T::info.sign_mask;

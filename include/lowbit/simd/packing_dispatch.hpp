@@ -1,0 +1,65 @@
+// Selection of the packing kernels (4- and 6-bit codes, one per byte <-> packed bytes) for an isa: the
+// vector kernel where the isa has one, else the scalar one; and of the one-pass packed -> float decoders.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../types/float_format.hpp"
+#include "abi.hpp"
+#include "isa.hpp"
+#include "packing_avx2.hpp"
+#include "packing_avx512.hpp"
+#include "packing_scalar.hpp"
+
+namespace lowbit {
+namespace simd {
+inline namespace LOWBIT_SIMD_ABI {
+
+// pack: n codes -> packed_bytes<Bits>(n) bytes; unpack: the reverse. Neither touches memory beyond them.
+using pack_kernel = void (*)(const std::uint8_t* codes, std::uint8_t* bytes, std::size_t n);
+using unpack_kernel = void (*)(const std::uint8_t* bytes, std::uint8_t* codes, std::size_t n);
+
+template <int Bits>
+constexpr pack_kernel select_pack(isa which) noexcept
+{
+#if LOWBIT_SIMD_X86
+    if (which == isa::avx512) return &avx512::pack_codes<Bits>;
+    if (which == isa::avx2) return &avx2::pack_codes<Bits>;
+#endif
+    static_cast<void>(which);
+    return &scalar::pack_codes<Bits>;
+}
+
+template <int Bits>
+constexpr unpack_kernel select_unpack(isa which) noexcept
+{
+#if LOWBIT_SIMD_X86
+    if (which == isa::avx512) return &avx512::unpack_codes<Bits>;
+    if (which == isa::avx2) return &avx2::unpack_codes<Bits>;
+#endif
+    static_cast<void>(which);
+    return &scalar::unpack_codes<Bits>;
+}
+
+// Packed bytes -> n floats in one pass, without a code buffer in between.
+using packed_decode_kernel = void (*)(const std::uint8_t* bytes, float* out, std::size_t n);
+
+// The one-pass decoder of `which` for T, or nullptr: the caller then unpacks to codes and runs
+// select_decode's kernel.
+template <floating_format T>
+constexpr packed_decode_kernel select_packed_decode(isa which) noexcept
+{
+#if LOWBIT_SIMD_X86
+    if constexpr (T::info.total_bits == 4 || T::info.total_bits == 6) {
+        if constexpr (avx512::packing_detail::high_halves_suffice<T>())
+            if (which == isa::avx512) return &avx512::decode_packed<T>;
+    }
+#endif
+    static_cast<void>(which);
+    return nullptr;
+}
+
+}  // namespace LOWBIT_SIMD_ABI
+}  // namespace simd
+}  // namespace lowbit
