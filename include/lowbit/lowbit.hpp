@@ -26,6 +26,7 @@
 #include "bulk.hpp"
 #include "bulk_stochastic.hpp"
 #include "packed.hpp"
+#include "mx.hpp"
 
 // Posits (Posit Standard 2022 and SoftPosit's shapes) and their quire.
 #include "types/posit.hpp"
