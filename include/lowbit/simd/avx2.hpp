@@ -219,10 +219,46 @@ LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const con
     encode_general<T, R>(in, out, n, options);
 }
 
-// Codes of a format of 8 bits or fewer -> float, by gathers from a 256-entry table.
+// Codes of a format of 8 bits or fewer -> float by one multiplication per lane (decodes_by_scaling). A float
+// subnormal is an operand, so MXCSR's DAZ must be clear (the caller checks); the product is exact, so the
+// rounding mode does not matter. A block of 32 with an Inf or NaN code is redone from the table.
+template <floating_format T>
+LOWBIT_TARGET_AVX2 void decode_bytes_by_scaling(const T* in, float* out, std::size_t n)
+{
+    constexpr auto& info = T::info;
+    const auto* table = simd::kernel_detail::byte_decode_table<T>.data();
+    const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
+    const __m256 scale = _mm256_castsi256_ps(kernel_detail::set1(static_cast<std::uint32_t>(254 - info.bias) << 23));
+    const __m256i magnitude_mask = kernel_detail::set1(info.magnitude_mask);
+    const __m256i max_code = kernel_detail::set1(info.max_magnitude_code);
+    const __m256i sign_bit = kernel_detail::set1(0x80000000u);
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i special = _mm256_setzero_si256();
+        for (std::size_t k = 0; k < 32; k += 8) {
+            const __m256i c = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(codes + i + k)));
+            const __m256i magnitude = _mm256_and_si256(c, magnitude_mask);
+            special = _mm256_or_si256(special, _mm256_cmpgt_epi32(magnitude, max_code));
+            const __m256 value = _mm256_mul_ps(
+                _mm256_castsi256_ps(_mm256_slli_epi32(magnitude, 23 - info.mantissa_bits)), scale);
+            const __m256i sign = _mm256_and_si256(_mm256_slli_epi32(c, 32 - info.total_bits), sign_bit);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i + k),
+                                _mm256_or_si256(_mm256_castps_si256(value), sign));
+        }
+        if (!_mm256_testz_si256(special, special)) [[unlikely]]
+            for (std::size_t k = 0; k < 32; ++k) out[i + k] = std::bit_cast<float>(table[codes[i + k]]);
+    }
+    for (; i < n; ++i) out[i] = std::bit_cast<float>(table[codes[i]]);
+}
+
+// Codes of a format of 8 bits or fewer -> float, by gathers from a 256-entry table; by scaling where the
+// format allows it and MXCSR does not flush subnormal operands.
 template <floating_format T>
 LOWBIT_TARGET_AVX2 void decode_bytes(const T* in, float* out, std::size_t n)
 {
+    if constexpr (simd::kernel_detail::decodes_by_scaling<T>()) {
+        if (!simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_bytes_by_scaling<T>(in, out, n);
+    }
     const auto* table = reinterpret_cast<const int*>(simd::kernel_detail::byte_decode_table<T>.data());
     const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
     std::size_t i = 0;

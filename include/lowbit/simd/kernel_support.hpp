@@ -93,6 +93,30 @@ constexpr bool top_bit_is_sign() noexcept
     }
 }
 
+// Whether every finite code decodes as float(magnitude bits placed at float's fraction position) times
+// 2^(127 - bias), with the sign bit moved to bit 31: the exponent field lands in float's exponent field
+// (a zero field makes a float subnormal, which the scaling turns into the format's subnormal), so one
+// multiplication decodes normals and subnormals alike. Checked here for every code against the exact table,
+// so the AVX2 decoder that relies on it cannot disagree with the scalar one; codes above the largest finite
+// magnitude (Inf, NaN) are left to the table. False for FNUZ formats (their -0 code is NaN) and E8M0.
+template <floating_format T>
+constexpr bool decodes_by_scaling() noexcept
+{
+    if constexpr (table_decodable<T>() && T::info.is_signed && T::info.bias >= 0 && T::info.bias <= 253) {
+        const float scale = std::bit_cast<float>(static_cast<std::uint32_t>(254 - T::info.bias) << 23);
+        for (std::uint32_t c = 0; c < (std::uint32_t{1} << T::info.total_bits); ++c) {
+            const std::uint32_t magnitude = c & T::info.magnitude_mask;
+            if (magnitude > T::info.max_magnitude_code) continue;
+            float value = std::bit_cast<float>(magnitude << (23 - T::info.mantissa_bits)) * scale;
+            if ((c & T::info.sign_mask) != 0) value = -value;
+            if (std::bit_cast<std::uint32_t>(value) != byte_decode_table<T>[c]) return false;
+        }
+        return true;
+    } else {
+        return false;
+    }
+}
+
 // Byte `which` (2 or 3) of every table entry: the lookup tables of the AVX-512 decoder.
 template <floating_format T, int Which>
 inline constexpr std::array<std::uint8_t, 256> byte_plane = [] {
