@@ -3,8 +3,9 @@
 // give exactly what the scalar lowbit::convert gives.
 #pragma once
 
-#include <cmath>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -75,7 +76,7 @@ void convert(std::span<T> in, std::span<float> out)
 // options), From's value taken exactly and rounded once. Runs From's dispatched decoder into float (exact for
 // every format of 16 bits or fewer) and To's dispatched encoder, a cache-sized chunk at a time; a NaN element
 // is redone by the scalar format-to-format conversion, so NaN signs and payloads follow its rules rather
-// than passing through float's.
+// than passing through float's. `in` and `out` must not overlap.
 template <floating_format To, floating_format From>
     requires(To::info.total_bits <= 16 && From::info.total_bits <= 16 && From::decodes_exactly_to_float)
 void convert(std::span<const From> in, std::span<To> out, const conversion_options& options)
@@ -92,7 +93,8 @@ void convert(std::span<const From> in, std::span<To> out, const conversion_optio
         decode(in.data() + start, staged, n);
         encode(staged, out.data() + start, n, options);
         for (std::size_t k = 0; k < n; ++k)
-            if (std::isnan(staged[k])) [[unlikely]]
+            // On the bits, not std::isnan, which -ffinite-math-only folds to false.
+            if ((std::bit_cast<std::uint32_t>(staged[k]) & 0x7FFFFFFFu) > 0x7F800000u) [[unlikely]]
                 out[start + k] = lowbit::convert<To>(in[start + k], options);
     }
 }

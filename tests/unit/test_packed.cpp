@@ -200,7 +200,7 @@ void check_pack_unpack(isa which)
             // unpack from bytes whose padding bits are all 1 (they must be ignored) into a guarded buffer.
             std::vector<std::uint8_t> padded = expected;
             const std::size_t used_bits = width<T> * n;
-            if (used_bits % 8 != 0)
+            if (used_bits % 8 != 0 && !padded.empty())
                 padded.back() = static_cast<std::uint8_t>(padded.back() | (0xFFu << (used_bits % 8)));
             std::vector<std::uint8_t> in_buffer(padded.size() + 8, 0x5A);
             std::copy(padded.begin(), padded.end(), in_buffer.begin() + static_cast<std::ptrdiff_t>(byte_offset));

@@ -325,12 +325,52 @@ TEMPLATE_TEST_CASE("bulk conversions ignore MXCSR's flush-to-zero, denormals-are
                    lowbit::float8_e5m2, lowbit::float4_e2m1fn)
 {
     const isa_restorer restore;
-    // FTZ (bit 15), DAZ (bit 6), rounding toward zero (bits 13-14), all exceptions masked.
-    const mxcsr_setting flushing(0x1F80u | 0x8040u | 0x6000u);
+    // Each bit alone and all together (all exceptions masked in every case): FTZ (bit 15), DAZ (bit 6),
+    // rounding down, up and toward zero (bits 13-14), and FTZ + DAZ + toward zero.
+    for (const unsigned bits : {0x8000u, 0x0040u, 0x2000u, 0x4000u, 0x6000u, 0x8040u | 0x6000u}) {
+        const mxcsr_setting setting(0x1F80u | bits);
+        for (const isa which : lowbit::simd::available_isas()) {
+            REQUIRE(lowbit::simd::set_isa(which));
+            INFO("MXCSR bits 0x" << std::hex << bits);
+            check_encode_all_options<TestType>(which);
+            check_decode<TestType>(which);
+        }
+    }
+}
+
+TEST_CASE("bulk conversions leave MXCSR's exception flags alone and never trap", "[conversion][simd]")
+{
+    // A signalling NaN, an overflow, an inexact value and a subnormal: the scalar engine raises no flag, and
+    // the vector kernels must not either, even though some use float instructions.
+    const isa_restorer restore;
+    const mxcsr_setting clean(0x1F80u);
+    std::vector<float> in(64);
+    for (std::size_t k = 0; k < in.size(); ++k) in[k] = static_cast<float>(k) * 0.3f - 7.0f;
+    in[3] = from_bits(0x7F800001u);
+    in[5] = 1e30f;
+    in[7] = from_bits(0x00000003u);
+    std::vector<lowbit::float16> halves(in.size());
+    std::vector<lowbit::float8_e4m3fn> bytes(in.size());
+    std::vector<float> back(in.size());
+    const std::vector<lowbit::float16> nan_halves(16, lowbit::float16::from_bits(0x7D01));
+    std::vector<float> nan_back(16);
     for (const isa which : lowbit::simd::available_isas()) {
         REQUIRE(lowbit::simd::set_isa(which));
-        check_encode_all_options<TestType>(which);
-        check_decode<TestType>(which);
+        _mm_setcsr(0x1F80u);
+        lowbit::convert(std::span<const float>(in), std::span<lowbit::float16>(halves));
+        lowbit::convert(std::span<const float>(in), std::span<lowbit::float8_e4m3fn>(bytes));
+        lowbit::convert(std::span<const lowbit::float8_e4m3fn>(bytes), std::span<float>(back));
+        lowbit::convert(std::span<const lowbit::float16>(nan_halves), std::span<float>(nan_back));
+        INFO(lowbit::simd::isa_name(which));
+        CHECK((_mm_getcsr() & 0x3Fu) == 0);
+        // With every exception unmasked, a trap would end the test binary here.
+        _mm_setcsr(0x1F80u & ~0x1F80u);
+        lowbit::convert(std::span<const float>(in), std::span<lowbit::float16>(halves));
+        lowbit::convert(std::span<const float>(in), std::span<lowbit::float8_e4m3fn>(bytes));
+        lowbit::convert(std::span<const lowbit::float16>(nan_halves), std::span<float>(nan_back));
+        const unsigned after = _mm_getcsr();
+        _mm_setcsr(0x1F80u);
+        CHECK((after & 0x3Fu) == 0);
     }
 }
 #endif

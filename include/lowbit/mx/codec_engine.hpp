@@ -21,6 +21,7 @@
 #include "../simd/dispatch.hpp"
 #include "../simd/isa.hpp"
 #include "../types/named_formats.hpp"
+#include "block_kernels.hpp"
 #include "block_layout.hpp"
 #include "element_traits.hpp"
 #include "exact_scaling.hpp"
@@ -34,46 +35,16 @@ namespace engine {
 // FP6 packing, and small enough for the stack buffers to stay in L1.
 inline constexpr std::size_t window_elements = 512;
 
-// out[i] = in[i] * 2^k exactly (see detail::scale_by_power_of_two), for one k. The first loop moves only the
-// exponent field and is branch-free so that it vectorises; it also notes whether every value was a normal
-// float32 that stays normal (or a zero). Blocks for which that fails (float32 subnormals in or out) are
-// redone with the exact rounding routine.
+// out[i] = in[i] * 2^k exactly (see detail::scale_by_power_of_two), for one k. Where every value is ±0 or a
+// normal float32 that stays normal, only exponent fields move (the dispatched block kernels); otherwise the
+// exact rounding routine does each value. `out` may be `in`: the check reads everything before any write.
 inline void scale_values(const float* in, float* out, std::size_t n, int k) noexcept
 {
-    const std::uint32_t exponent_step = static_cast<std::uint32_t>(k) << 23;
-    bool all_simple = true;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t bits = std::bit_cast<std::uint32_t>(in[i]);
-        const std::uint32_t magnitude = bits & detail::float_magnitude_mask;
-        const int field = static_cast<int>(magnitude >> 23);
-        const bool zero = magnitude == 0;
-        const bool simple = zero || (field >= 1 && field <= 254 && field + k >= 1 && field + k <= 254);
-        all_simple = all_simple && simple;
-        out[i] = std::bit_cast<float>(zero ? bits : bits + exponent_step);
-    }
-    if (all_simple) return;
-    for (std::size_t i = 0; i < n; ++i) out[i] = detail::scale_by_power_of_two(in[i], k);
-}
-
-// Where scaling may read and write the same buffer: scale_values reads in[i] again in its second loop.
-inline void scale_values_in_place(float* values, std::size_t n, int k) noexcept
-{
-    const std::uint32_t exponent_step = static_cast<std::uint32_t>(k) << 23;
-    bool all_simple = true;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t magnitude = std::bit_cast<std::uint32_t>(values[i]) & detail::float_magnitude_mask;
-        const int field = static_cast<int>(magnitude >> 23);
-        all_simple = all_simple &&
-                     (magnitude == 0 || (field >= 1 && field <= 254 && field + k >= 1 && field + k <= 254));
-    }
-    if (all_simple) {
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint32_t bits = std::bit_cast<std::uint32_t>(values[i]);
-            if ((bits & detail::float_magnitude_mask) != 0) values[i] = std::bit_cast<float>(bits + exponent_step);
-        }
+    if (all_shift_exactly(in, n, k)) {
+        shift_exponents(in, out, n, k);
         return;
     }
-    for (std::size_t i = 0; i < n; ++i) values[i] = detail::scale_by_power_of_two(values[i], k);
+    for (std::size_t i = 0; i < n; ++i) out[i] = detail::scale_by_power_of_two(in[i], k);
 }
 
 // Pass 1: every block's scale code, from its amax.
@@ -89,7 +60,7 @@ void compute_scales(const float* in, const detail::block_layout& layout, float8_
                 const std::size_t first = b * layout.block_size;
                 const std::size_t length = std::min(layout.block_size, layout.cols - first);
                 scales[r * per_row + b] = float8_e8m0fnu::from_bits(
-                    scale_code_from_amax_bits<Elem>(amax_bits_of(row + first, length), rule));
+                    scale_code_from_amax_bits<Elem>(amax_bits(row + first, length), rule));
             }
         }
         return;
@@ -108,8 +79,17 @@ void compute_scales(const float* in, const detail::block_layout& layout, float8_
             }
         }
         float8_e8m0fnu* scale_row = scales + (first_row / layout.block_size) * layout.cols;
+        // GCC 12 at -O3 vectorises this loop and then warns (-Wstringop-overflow) that the vector store may not
+        // fit a one-element destination it imagines; the loop writes exactly layout.cols scales.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
         for (std::size_t c = 0; c < layout.cols; ++c)
             scale_row[c] = float8_e8m0fnu::from_bits(scale_code_from_amax_bits<Elem>(column_amax[c], rule));
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
     }
 }
 
@@ -218,7 +198,7 @@ void dequantize(const std::uint8_t* elements, const float8_e8m0fnu* scales, cons
                 if (code == nan_scale_code)
                     std::fill(v + j, v + j + length, std::numeric_limits<float>::quiet_NaN());
                 else
-                    scale_values_in_place(v + j, length, k);
+                    scale_values(v + j, v + j, length, k);
                 j += length;
             }
             done += run.length;

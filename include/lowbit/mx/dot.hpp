@@ -97,7 +97,7 @@ float accumulate_dot(std::size_t count, std::size_t block_size, Products product
 }  // namespace engine
 
 // sum_i a_i * b_i of two MX vectors of `count` elements with the same block size (formats may differ).
-// Every element product is exact in float32 (at most 7 x 4 significant bits); the order is the one above.
+// Every element product is exact in float32 (at most 14 significant bits: two 7-bit MXINT8 magnitudes; 4 x 4 for FP8); the order is the one above.
 // Buffer sizes must match `count` and `block_size` exactly, else std::invalid_argument.
 template <element_format A, element_format B = A>
 float dot(std::span<const std::uint8_t> a, std::span<const float8_e8m0fnu> a_scales, std::span<const std::uint8_t> b,

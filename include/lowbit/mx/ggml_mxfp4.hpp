@@ -111,7 +111,8 @@ inline std::uint8_t ggml_scale_byte(const float* x, bool& has_infinity) noexcept
     has_infinity = false;
     for (std::size_t j = 0; j < block_elements; ++j) {
         const float magnitude = std::fabs(x[j]);
-        has_infinity = has_infinity || std::isinf(magnitude);
+        // On the bits, not std::isinf, which -ffinite-math-only folds to false.
+        has_infinity = has_infinity || (std::bit_cast<std::uint32_t>(x[j]) & 0x7FFFFFFFu) == 0x7F800000u;
         if (amax < magnitude) amax = magnitude;  // a NaN never wins this comparison, as in ggml
     }
     if (has_infinity) return nan_scale_code;

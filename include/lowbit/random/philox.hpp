@@ -56,7 +56,7 @@ constexpr philox4x32_counter philox4x32(philox4x32_counter counter, philox4x32_k
     return counter;
 }
 
-// Philox4x32-10: ten rounds, the variant the paper recommends (and Random123's, cuRAND's and numpy's default).
+// Philox4x32-10: ten rounds, the variant the paper recommends (and the one Random123 and cuRAND's Philox4_32_10 use).
 constexpr philox4x32_counter philox4x32_10(const philox4x32_counter& counter, const philox4x32_key& key) noexcept
 {
     return philox4x32<10>(counter, key);

@@ -210,6 +210,7 @@ LOWBIT_TARGET_AVX2_F16C void encode_float16_silicon(const float* in, T* out, std
 template <floating_format T, rounding R>
 LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
+    const simd::kernel_detail::mxcsr_guard quiet_environment;
     if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_float16_layout<T>) {
         if (has_f16c() && !simd::kernel_detail::mxcsr_flushes_subnormals()) return encode_float16_silicon<T>(in, out, n, options);
     }
@@ -257,6 +258,7 @@ template <floating_format T>
 LOWBIT_TARGET_AVX2 void decode_bytes(const T* in, float* out, std::size_t n)
 {
     if constexpr (simd::kernel_detail::decodes_by_scaling<T>()) {
+        const simd::kernel_detail::mxcsr_guard quiet_environment;
         if (!simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_bytes_by_scaling<T>(in, out, n);
     }
     const auto* table = reinterpret_cast<const int*>(simd::kernel_detail::byte_decode_table<T>.data());
@@ -325,6 +327,7 @@ LOWBIT_TARGET_AVX2 void decode_halves(const T* in, float* out, std::size_t n)
 {
     using namespace kernel_detail;
     if constexpr (simd::kernel_detail::is_float16_layout<T>) {
+        const simd::kernel_detail::mxcsr_guard quiet_environment;
         if (has_f16c() && !simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_float16_silicon<T>(in, out, n);
     }
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);

@@ -278,6 +278,7 @@ template <floating_format T, rounding R>
 LOWBIT_TARGET_AVX512 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
     if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_float16_layout<T>) {
+        const simd::kernel_detail::mxcsr_guard quiet_environment;  // vcvtps2ph raises flags
         encode_float16_silicon<T>(in, out, n, options);
     } else if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_bfloat16_layout<T>) {
         if (has_avx512_bf16())
@@ -338,7 +339,12 @@ LOWBIT_TARGET_AVX512 void decode_bytes(const T* in, float* out, std::size_t n)
         const __m512i index = _mm512_maskz_loadu_epi8(mask, codes + i);
         __m512i lo;
         __m512i hi;
-        if constexpr (simd::kernel_detail::top_bit_is_sign<T>()) {
+        if constexpr (T::info.total_bits < 8) {
+            // vpermi2b reads 7 index bits, which hold the whole code and its sign (bit 7 is ignored, as in
+            // the table, where narrower codes repeat every 2^bits entries).
+            lo = _mm512_permutex2var_epi8(lo_table[0], index, lo_table[1]);
+            hi = _mm512_permutex2var_epi8(hi_table[0], index, hi_table[1]);
+        } else if constexpr (simd::kernel_detail::top_bit_is_sign<T>()) {
             // vpermi2b reads 7 index bits; 0xF8 = a | (b & c) puts the code's bit 7 into the float's sign.
             lo = _mm512_permutex2var_epi8(lo_table[0], index, lo_table[1]);
             hi = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(hi_table[0], index, hi_table[1]), index,
@@ -415,6 +421,7 @@ LOWBIT_TARGET_AVX512 void decode_halves(const T* in, float* out, std::size_t n)
 {
     using namespace kernel_detail;
     if constexpr (simd::kernel_detail::is_float16_layout<T>) {
+        const simd::kernel_detail::mxcsr_guard quiet_environment;
         if (!simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_float16_silicon<T>(in, out, n);
     }
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);

@@ -76,15 +76,13 @@ constexpr bool high_half_decodable() noexcept
     }
 }
 
-// Whether the code's top bit is the sign and nothing else: the value of code | 0x80 is the value of code with
-// the float's sign bit set, for all 128 codes (every signed 8-bit format except the FNUZ ones, whose 0x80 is
-// NaN). Formats of fewer than 8 bits qualify trivially, since their codes never reach bit 7. The AVX-512
-// decoder then looks up the 7 low bits only and ORs the sign in.
+// Whether an 8-bit format's top bit is the sign and nothing else: the value of code | 0x80 is the value of
+// code with the float's sign bit set, for all 128 codes (every signed 8-bit format except the FNUZ ones,
+// whose 0x80 is NaN). The AVX-512 decoder then looks up the 7 low bits only and ORs the sign in.
 template <floating_format T>
 constexpr bool top_bit_is_sign() noexcept
 {
-    if constexpr (table_decodable<T>()) {
-        if constexpr (T::info.total_bits < 8) return true;
+    if constexpr (table_decodable<T>() && T::info.total_bits == 8) {
         for (std::size_t c = 0; c < 128; ++c)
             if (byte_decode_table<T>[c | 0x80] != (byte_decode_table<T>[c] | 0x80000000u)) return false;
         return true;
@@ -197,6 +195,22 @@ inline bool mxcsr_flushes_subnormals() noexcept
 {
     return (_mm_getcsr() & 0x8040u) != 0;
 }
+
+// Leaves the caller's floating-point environment as the scalar engine does, which never touches it: while a
+// kernel that uses float instructions runs (the nearest-even shortcut's addition, the silicon half
+// converters, the AVX2 decoder's multiplication), every exception is masked, so a signalling NaN cannot trap
+// under feenableexcept, and the status flags raised meanwhile are dropped. Rounding control, FTZ and DAZ
+// are left as they are (the kernels check them).
+class mxcsr_guard {
+public:
+    mxcsr_guard() noexcept : saved_(_mm_getcsr()) { _mm_setcsr((saved_ | 0x1F80u) & ~0x3Fu); }
+    ~mxcsr_guard() { _mm_setcsr(saved_); }
+    mxcsr_guard(const mxcsr_guard&) = delete;
+    mxcsr_guard& operator=(const mxcsr_guard&) = delete;
+
+private:
+    unsigned saved_;
+};
 
 // Whether MXCSR's rounding control is round-to-nearest-even (the AVX2 shortcut's float addition uses it).
 inline bool mxcsr_rounds_to_nearest() noexcept
