@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "../types/float_format.hpp"
+#include "kernel_support.hpp"
 #include "packing_scalar.hpp"
 
 LOWBIT_SIMD_WARNINGS_PUSH
@@ -48,31 +49,6 @@ inline constexpr std::array<std::uint8_t, 64> code_offsets = [] {
     std::array<std::uint8_t, 64> offsets{};
     for (std::size_t k = 0; k < 64; ++k) offsets[k] = static_cast<std::uint8_t>(6 * (k % 8));
     return offsets;
-}();
-
-// Whether every value of T has zero low 16 bits (at most 8 significant bits, NaNs without payload), so
-// that decode_packed can look up bytes 2 and 3 of the float only.
-template <floating_format T>
-constexpr bool high_halves_suffice() noexcept
-{
-    if constexpr (T::info.total_bits <= 6 && T::decodes_exactly_to_float) {
-        for (const float v : lowbit::detail::value_table<float, T::info>)
-            if ((std::bit_cast<std::uint32_t>(v) & 0xFFFFu) != 0) return false;
-        return true;
-    } else {
-        return false;
-    }
-}
-
-// Byte `Which` (2 or 3) of the float value of every code, 64 entries (FP4 uses the first 16): the vpermb
-// tables of decode_packed. (Unconstrained: clang 14 crashes on some constrained variable templates.)
-template <class T, int Which>
-inline constexpr std::array<std::uint8_t, 64> value_byte_plane = [] {
-    std::array<std::uint8_t, 64> plane{};
-    constexpr auto& values = lowbit::detail::value_table<float, T::info>;
-    for (std::size_t c = 0; c < values.size() && c < plane.size(); ++c)
-        plane[c] = static_cast<std::uint8_t>(std::bit_cast<std::uint32_t>(values[c]) >> (8 * Which));
-    return plane;
 }();
 
 // The byte order in which 64 codes enter the lookup so that the in-lane unpacks widening bytes to dwords
@@ -207,16 +183,18 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void decode_step(__m512i codes, const __
 }  // namespace packing_detail
 
 // Packed FP4/FP6 bytes -> float in one pass: the codes are unpacked in registers and looked up directly.
-// For formats whose values all have zero low 16 bits (packing_detail::high_halves_suffice): with at most
-// 64 codes, the planes of bytes 2 and 3 of the float fit one vpermb table each.
+// For formats whose values all have zero low 16 bits (simd::kernel_detail::high_half_decodable): with at most
+// 64 codes, the planes of bytes 2 and 3 of the float (the first 64 entries of byte_plane) fit one vpermb
+// table each.
 template <floating_format T>
 LOWBIT_TARGET_AVX512 void decode_packed(const std::uint8_t* bytes, float* out, std::size_t n)
 {
     using namespace packing_detail;
-    static_assert(high_halves_suffice<T>(), "decode_packed: T has values with nonzero low 16 bits");
+    static_assert(T::info.total_bits <= 6 && simd::kernel_detail::high_half_decodable<T>(),
+                  "decode_packed: T has more than 64 codes or values with nonzero low 16 bits");
     constexpr int bits = T::info.total_bits;
-    const __m512i lo_table = _mm512_loadu_si512(value_byte_plane<T, 2>.data());
-    const __m512i hi_table = _mm512_loadu_si512(value_byte_plane<T, 3>.data());
+    const __m512i lo_table = _mm512_loadu_si512(simd::kernel_detail::byte_plane<T, 2>.data());
+    const __m512i hi_table = _mm512_loadu_si512(simd::kernel_detail::byte_plane<T, 3>.data());
     const __m512i order = _mm512_loadu_si512(widening_order.data());
     std::size_t i = 0;
     std::size_t b = 0;

@@ -52,7 +52,7 @@ constexpr packed_decode_kernel select_packed_decode(isa which) noexcept
 {
 #if LOWBIT_SIMD_X86
     if constexpr (T::info.total_bits == 4 || T::info.total_bits == 6) {
-        if constexpr (avx512::packing_detail::high_halves_suffice<T>())
+        if constexpr (simd::kernel_detail::high_half_decodable<T>())
             if (which == isa::avx512) return &avx512::decode_packed<T>;
     }
 #endif
