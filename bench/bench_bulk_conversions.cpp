@@ -3,11 +3,9 @@
 //
 //   baseline/memcpy_f32     memcpy of the float32 source bytes (glibc's own vectorised memcpy)
 //   baseline/memcpy_u8      memcpy of the 1-byte destination size
-//   baseline/pack_f32_u8    a plain float32 -> uint8 pack: truncating vcvttps2dq + vpmovdb (AVX-512F),
-//                           else vcvttps2dq + vpackssdw/vpackuswb (AVX2)
-//   baseline/cvtps2ph       the silicon float32 -> float16 converter, vcvtps2ph (round to nearest even),
-//                           16 lanes (AVX-512F), else 8 (F16C)
-//   baseline/cvtph2ps       the silicon float16 -> float32 converter, vcvtph2ps, 16 lanes, else 8
+//   baseline/pack_f32_u8    a plain float32 -> uint8 pack (bench_baselines.hpp)
+//   baseline/cvtps2ph       the silicon float32 -> float16 converter, vcvtps2ph (bench_baselines.hpp)
+//   baseline/cvtph2ps       the silicon float16 -> float32 converter, vcvtph2ps (bench_baselines.hpp)
 //
 // Subjects are lowbit::convert, lowbit::packed::convert and lowbit::convert_stochastic over spans, each run
 // with the path forced by lowbit::simd::set_isa for every isa in available_isas(); names are
@@ -15,7 +13,7 @@
 // element, nearest-even; the _sat formats with overflow::saturate), decode (codes -> float32),
 // encode_packed / decode_packed (FP4 two per byte, FP6 four per three bytes), encode_stochastic (Philox
 // stream, fixed seed). Sizes: 4 Ki elements (L1), 128 Ki (L2), 64 Mi (DRAM). Single thread. Baseline
-// functions carry target attributes; the binary itself is built without -m flags.
+// kernels carry target attributes; the binary itself is built without -m flags.
 //
 // Counters: items_per_second = elements converted; bytes_per_second = bytes read plus bytes written.
 // bench/plot_bulk.py runs this binary, prints the table of ns/element and ratios and draws the plot.
@@ -27,7 +25,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <new>
 #include <random>
 #include <span>
 #include <string>
@@ -35,19 +32,18 @@
 #include <typeinfo>
 #include <vector>
 
-#include <cpuid.h>
-#include <immintrin.h>
-
 #include <lowbit/bulk.hpp>
 #include <lowbit/bulk_stochastic.hpp>
 #include <lowbit/lowbit.hpp>
 #include <lowbit/packed.hpp>
 #include <lowbit/simd/isa.hpp>
 
+#include "bench_baselines.hpp"
 #include "bench_inputs.hpp"
 
 namespace {
 
+using lowbit_bench::buffer;
 using lowbit_bench::max_of;
 using lowbit_bench::normal_inputs;
 using isa = lowbit::simd::isa;
@@ -64,25 +60,10 @@ constexpr std::size_t sizes[] = {small_size, medium_size, large_size};
 constexpr const char* default_min_time = "--benchmark_min_time=0.05";
 
 // ---- buffers ------------------------------------------------------------------------------------------
-// Inputs and outputs are 64-byte aligned (a cache line, one ZMM register), generated or allocated on first
+// Inputs and outputs are 64-byte aligned (lowbit_bench::buffer), generated or allocated on first
 // use and kept for the whole process: generating 64 Mi normal values takes over a second, and mapping fresh
 // 256 MiB outputs for every run would dominate the wall time. That holds about 3.5 GB at most (the 64 Mi
 // float32 inputs of the seven distinct sigmas, the codes, one output per element type).
-
-template <class T>
-struct aligned_allocator {
-    using value_type = T;
-    static constexpr std::align_val_t alignment{64};
-    aligned_allocator() = default;
-    template <class U>
-    aligned_allocator(const aligned_allocator<U>&) noexcept {}
-    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), alignment)); }
-    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, alignment); }
-    friend bool operator==(const aligned_allocator&, const aligned_allocator&) noexcept { return true; }
-};
-
-template <class T>
-using buffer = std::vector<T, aligned_allocator<T>>;
 
 template <class V, class Make>
 V& memo(const std::string& key, Make make)
@@ -168,102 +149,6 @@ void run(benchmark::State& state, const buffer<In>& in, std::size_t out_count, s
     state.SetBytesProcessed(iterations * static_cast<std::int64_t>(in.size() * sizeof(In) + out.size() * sizeof(Out)));
 }
 
-// ---- baselines ---------------------------------------------------------------------------------------
-
-bool has_avx512f() { return __builtin_cpu_supports("avx512f") != 0; }
-bool has_avx2() { return __builtin_cpu_supports("avx2") != 0; }
-// F16C is CPUID.1:ECX bit 29; AVX support (checked by the builtin, OS state included) is its precondition.
-bool has_f16c()
-{
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    return __builtin_cpu_supports("avx") && __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
-}
-bool has_avx512_bf16()
-{
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    return has_avx512f() && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 5)) != 0;
-}
-
-// GCC 12 warns falsely (-Wmaybe-uninitialized) inside its AVX-512 intrinsic headers (the _mm512_undefined_*
-// idiom), as lowbit's kernels note; silenced around the baselines only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
-// Truncating float -> int32 (vcvttps2dq), then int32 -> uint8 keeping the low byte (vpmovdb).
-__attribute__((target("avx512f"))) void pack_u8_avx512(const float* in, std::uint8_t* out, std::size_t n)
-{
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
-                         _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(_mm512_loadu_ps(in + i))));
-    if (i < n) {
-        const auto m = static_cast<__mmask16>((1u << (n - i)) - 1);
-        _mm512_mask_cvtepi32_storeu_epi8(out + i, m, _mm512_cvttps_epi32(_mm512_maskz_loadu_ps(m, in + i)));
-    }
-}
-
-// Truncating float -> int32, then saturating packs to uint8 (32 values per step).
-__attribute__((target("avx2"))) void pack_u8_avx2(const float* in, std::uint8_t* out, std::size_t n)
-{
-    std::size_t i = 0;
-    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-    for (; i + 32 <= n; i += 32) {
-        const __m256i a = _mm256_cvttps_epi32(_mm256_loadu_ps(in + i));
-        const __m256i b = _mm256_cvttps_epi32(_mm256_loadu_ps(in + i + 8));
-        const __m256i c = _mm256_cvttps_epi32(_mm256_loadu_ps(in + i + 16));
-        const __m256i d = _mm256_cvttps_epi32(_mm256_loadu_ps(in + i + 24));
-        const __m256i bytes = _mm256_packus_epi16(_mm256_packs_epi32(a, b), _mm256_packs_epi32(c, d));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_permutevar8x32_epi32(bytes, order));
-    }
-    for (; i < n; ++i) out[i] = static_cast<std::uint8_t>(static_cast<int>(in[i]));
-}
-
-// One value (the loops' tails; _cvtss_sh would do, but clang's is a compound literal -Wpedantic rejects).
-__attribute__((target("f16c"))) inline std::uint16_t f16c_one(float x)
-{
-    return static_cast<std::uint16_t>(_mm_cvtsi128_si32(_mm_cvtps_ph(_mm_set_ss(x), _MM_FROUND_TO_NEAREST_INT)));
-}
-
-__attribute__((target("avx512f,f16c"))) void cvtps2ph_avx512(const float* in, std::uint16_t* out, std::size_t n)
-{
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i),
-                            _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-    for (; i < n; ++i) out[i] = f16c_one(in[i]);
-}
-
-__attribute__((target("avx512f,f16c"))) void cvtph2ps_avx512(const std::uint16_t* in, float* out, std::size_t n)
-{
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(out + i, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i))));
-    for (; i < n; ++i) out[i] = _cvtsh_ss(in[i]);
-}
-
-__attribute__((target("avx,f16c"))) void cvtps2ph_f16c(const float* in, std::uint16_t* out, std::size_t n)
-{
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
-                         _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
-    for (; i < n; ++i) out[i] = f16c_one(in[i]);
-}
-
-__attribute__((target("avx,f16c"))) void cvtph2ps_f16c(const std::uint16_t* in, float* out, std::size_t n)
-{
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
-    for (; i < n; ++i) out[i] = _cvtsh_ss(in[i]);
-}
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
 // ---- registration ------------------------------------------------------------------------------------
 
 void add(const std::string& name, std::size_t n, std::function<void(benchmark::State&)> body)
@@ -285,7 +170,7 @@ void add_baselines(std::size_t n)
         });
     });
     add("baseline/pack_f32_u8", n, [n](benchmark::State& s) {
-        auto* pack = has_avx512f() ? pack_u8_avx512 : has_avx2() ? pack_u8_avx2 : nullptr;
+        auto* pack = lowbit_bench::best_pack_f32_u8();
         if (pack == nullptr) return s.SkipWithError("no AVX2 on this CPU");
         run<std::uint8_t>(s, encode_inputs<lowbit::float8_e4m3fn>(n), n, n,
                           [pack](std::span<const float> x, std::span<std::uint8_t> y) {
@@ -293,7 +178,7 @@ void add_baselines(std::size_t n)
                           });
     });
     add("baseline/cvtps2ph", n, [n](benchmark::State& s) {
-        auto* cvt = has_avx512f() ? cvtps2ph_avx512 : has_f16c() ? cvtps2ph_f16c : nullptr;
+        auto* cvt = lowbit_bench::best_cvtps2ph();
         if (cvt == nullptr) return s.SkipWithError("no F16C on this CPU");
         run<std::uint16_t>(s, encode_inputs<lowbit::float16>(n), n, n,
                            [cvt](std::span<const float> x, std::span<std::uint16_t> y) {
@@ -301,7 +186,7 @@ void add_baselines(std::size_t n)
                            });
     });
     add("baseline/cvtph2ps", n, [n](benchmark::State& s) {
-        auto* cvt = has_avx512f() ? cvtph2ps_avx512 : has_f16c() ? cvtph2ps_f16c : nullptr;
+        auto* cvt = lowbit_bench::best_cvtph2ps();
         if (cvt == nullptr) return s.SkipWithError("no F16C on this CPU");
         const buffer<lowbit::float16>& h = decode_inputs<lowbit::float16>(n);
         const buffer<std::uint16_t>& codes = memo<buffer<std::uint16_t>>("f16 codes/" + std::to_string(n), [&] {
@@ -425,14 +310,7 @@ void describe_machine()
     for (const isa which : lowbit::simd::available_isas())
         isas += (isas.empty() ? "" : ",") + std::string(lowbit::simd::isa_name(which));
     benchmark::AddCustomContext("lowbit_isas", isas);
-    benchmark::AddCustomContext("cpu_avx512f", has_avx512f() ? "yes" : "no");
-    benchmark::AddCustomContext("cpu_avx512_bf16", has_avx512_bf16() ? "yes" : "no");
-    benchmark::AddCustomContext("cpu_f16c", has_f16c() ? "yes" : "no");
-    benchmark::AddCustomContext("baseline_pack_f32_u8", has_avx512f() ? "vcvttps2dq+vpmovdb zmm (truncating)"
-                                                                      : "vcvttps2dq+vpackssdw+vpackuswb ymm");
-    benchmark::AddCustomContext("baseline_cvt_f16", has_avx512f() ? "vcvtps2ph/vcvtph2ps zmm (16 lanes)"
-                                                                  : "vcvtps2ph/vcvtph2ps ymm (8 lanes, F16C)");
-    benchmark::AddCustomContext("baseline_memcpy", "glibc memcpy");
+    lowbit_bench::describe_baselines();
 }
 
 }  // namespace

@@ -9,3 +9,4 @@
 #include "mx/matrix.hpp"           // row-major matrices blocked along rows or columns
 #include "mx/ggml_mxfp4.hpp"      // ggml block_mxfp4, ggml-exact and OCP encodings
 #include "mx/dot.hpp"              // MX . MX and MX . float dot products
+#include "mx/tensor.hpp"           // owning tensor: element bytes, scales, shape
