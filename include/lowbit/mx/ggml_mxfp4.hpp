@@ -56,11 +56,14 @@ namespace detail {
 // ggml's kvalues_mxfp4: the E2M1 values doubled, so that d = 2^(e-128) is half the OCP scale.
 inline constexpr std::array<std::int8_t, 16> ggml_kvalues = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
 
-// E2M1 values of the codes (index 8: -0 for OCP, +0 for ggml).
-inline constexpr std::array<float, 16> e2m1_values_ocp = {0.0f,  0.5f,  1.0f,  1.5f,  2.0f,  3.0f,  4.0f,  6.0f,
-                                                          -0.0f, -0.5f, -1.0f, -1.5f, -2.0f, -3.0f, -4.0f, -6.0f};
-inline constexpr std::array<float, 16> e2m1_values_ggml = {0.0f, 0.5f,  1.0f,  1.5f,  2.0f,  3.0f,  4.0f,  6.0f,
-                                                           0.0f, -0.5f, -1.0f, -1.5f, -2.0f, -3.0f, -4.0f, -6.0f};
+// E2M1 values of the codes: the library's own table for OCP (code 8 is -0), and ggml's reading, where
+// code 8 is +0 (its kvalues table holds 0 there).
+inline constexpr const std::array<float, 16>& e2m1_values_ocp = lowbit::detail::value_table<float, float4_e2m1fn::info>;
+inline constexpr std::array<float, 16> e2m1_values_ggml = [] {
+    std::array<float, 16> values = e2m1_values_ocp;
+    values[8] = 0.0f;
+    return values;
+}();
 
 [[noreturn]] inline void throw_ggml_argument(const char* function, const std::string& problem)
 {
