@@ -23,8 +23,6 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <map>
-#include <memory>
 #include <random>
 #include <span>
 #include <string>
@@ -39,6 +37,7 @@
 #include <lowbit/simd/isa.hpp>
 
 #include "bench_baselines.hpp"
+#include "bench_main.hpp"
 #include "bench_inputs.hpp"
 
 namespace {
@@ -53,26 +52,11 @@ constexpr std::size_t medium_size = std::size_t{128} << 10; // in L2
 constexpr std::size_t large_size = std::size_t{64} << 20;   // 256 MiB of float32: DRAM
 constexpr std::size_t sizes[] = {small_size, medium_size, large_size};
 
-// Default of --benchmark_min_time (seconds per benchmark and repetition; a later command-line flag wins). At
-// 64 Mi one pass takes 10-800 ms, so a run is one to a few passes, and the ~210 benchmarks finish in a few
-// minutes even with 5 repetitions. (Set as a flag, not with ->MinTime(), which would append
-// "/min_time:0.050" to every benchmark name.)
-constexpr const char* default_min_time = "--benchmark_min_time=0.05";
-
 // ---- buffers ------------------------------------------------------------------------------------------
 // Inputs and outputs are 64-byte aligned (lowbit_bench::buffer), generated or allocated on first
 // use and kept for the whole process: generating 64 Mi normal values takes over a second, and mapping fresh
 // 256 MiB outputs for every run would dominate the wall time. That holds about 3.5 GB at most (the 64 Mi
 // float32 inputs of the seven distinct sigmas, the codes, one output per element type).
-
-template <class V, class Make>
-V& memo(const std::string& key, Make make)
-{
-    static std::map<std::string, std::unique_ptr<V>> cache;
-    std::unique_ptr<V>& slot = cache[key];
-    if (!slot) slot = std::make_unique<V>(make());
-    return *slot;
-}
 
 // float32 inputs for encoding to T: normal with sigma = max/4, except sigma = 1 for bfloat16 (as in the
 // scalar benchmark: values of ordinary magnitude rather than ones near float's overflow).
@@ -85,7 +69,7 @@ double sigma_for()
 
 const buffer<float>& float_inputs(double sigma, std::size_t n)
 {
-    return memo<buffer<float>>("f32/" + std::to_string(sigma) + "/" + std::to_string(n), [&] {
+    return lowbit_bench::memo<buffer<float>>("f32/" + std::to_string(sigma) + "/" + std::to_string(n), [&] {
         const std::vector<float> x = normal_inputs<float>(n, sigma);
         return buffer<float>(x.begin(), x.end());
     });
@@ -101,7 +85,7 @@ const buffer<float>& encode_inputs(std::size_t n)
 template <class T>
 const buffer<T>& decode_inputs(std::size_t n)
 {
-    return memo<buffer<T>>(std::string("codes/") + typeid(T).name() + "/" + std::to_string(n), [&] {
+    return lowbit_bench::memo<buffer<T>>(std::string("codes/") + typeid(T).name() + "/" + std::to_string(n), [&] {
         const buffer<float>& x = encode_inputs<T>(n);
         buffer<T> codes(n);
         for (std::size_t i = 0; i < n; ++i) codes[i] = T(x[i]);
@@ -111,7 +95,7 @@ const buffer<T>& decode_inputs(std::size_t n)
 
 const buffer<std::uint8_t>& random_bytes(std::size_t n)
 {
-    return memo<buffer<std::uint8_t>>("bytes/" + std::to_string(n), [&] {
+    return lowbit_bench::memo<buffer<std::uint8_t>>("bytes/" + std::to_string(n), [&] {
         std::mt19937 rng(0xb17e5u);
         buffer<std::uint8_t> v(n);
         for (auto& b : v) b = static_cast<std::uint8_t>(rng());
@@ -125,7 +109,7 @@ const buffer<std::uint8_t>& random_bytes(std::size_t n)
 template <class Out>
 buffer<Out>& output(std::size_t count)
 {
-    return memo<buffer<Out>>(std::string("out/") + typeid(Out).name() + "/" + std::to_string(count),
+    return lowbit_bench::memo<buffer<Out>>(std::string("out/") + typeid(Out).name() + "/" + std::to_string(count),
                              [&] { return buffer<Out>(count); });
 }
 
@@ -189,7 +173,7 @@ void add_baselines(std::size_t n)
         auto* cvt = lowbit_bench::best_cvtph2ps();
         if (cvt == nullptr) return s.SkipWithError("no F16C on this CPU");
         const buffer<lowbit::float16>& h = decode_inputs<lowbit::float16>(n);
-        const buffer<std::uint16_t>& codes = memo<buffer<std::uint16_t>>("f16 codes/" + std::to_string(n), [&] {
+        const buffer<std::uint16_t>& codes = lowbit_bench::memo<buffer<std::uint16_t>>("f16 codes/" + std::to_string(n), [&] {
                 buffer<std::uint16_t> c(n);
                 for (std::size_t i = 0; i < n; ++i) c[i] = h[i].bits();
                 return c;
@@ -248,7 +232,7 @@ void add_stochastic(const char* format, std::size_t n, isa which)
 template <class T>
 const buffer<std::uint8_t>& packed_inputs(std::size_t n)
 {
-    return memo<buffer<std::uint8_t>>(std::string("packed/") + typeid(T).name() + "/" + std::to_string(n), [&] {
+    return lowbit_bench::memo<buffer<std::uint8_t>>(std::string("packed/") + typeid(T).name() + "/" + std::to_string(n), [&] {
         buffer<std::uint8_t> bytes(lowbit::packed::bytes_for<T>(n));
         lowbit::packed::convert<T>(std::span<const float>(encode_inputs<T>(n)), std::span<std::uint8_t>(bytes),
                                    lowbit::rounding::nearest_even, lowbit::overflow::nonsaturating);
@@ -304,28 +288,6 @@ void register_all()
     }
 }
 
-void describe_machine()
-{
-    std::string isas;
-    for (const isa which : lowbit::simd::available_isas())
-        isas += (isas.empty() ? "" : ",") + std::string(lowbit::simd::isa_name(which));
-    benchmark::AddCustomContext("lowbit_isas", isas);
-    lowbit_bench::describe_baselines();
-}
-
 }  // namespace
 
-int main(int argc, char** argv)
-{
-    register_all();
-    describe_machine();
-    std::vector<char*> args(argv, argv + argc);
-    std::string min_time = default_min_time;
-    args.insert(args.begin() + 1, min_time.data());  // before the user's flags, which override it
-    int count = static_cast<int>(args.size());
-    benchmark::Initialize(&count, args.data());
-    if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return lowbit_bench::run_benchmarks(argc, argv, &register_all); }

@@ -24,8 +24,6 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <map>
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +35,7 @@
 #include <lowbit/types/named_formats.hpp>
 
 #include "bench_baselines.hpp"
+#include "bench_main.hpp"
 #include "bench_inputs.hpp"
 
 namespace {
@@ -48,24 +47,11 @@ using lowbit_bench::buffer;
 
 constexpr std::size_t sizes[] = {std::size_t{4} << 10, std::size_t{128} << 10, std::size_t{64} << 20};
 
-// Default of --benchmark_min_time (a later command-line flag wins); at 64 Mi one pass already takes longer,
-// so those run once per repetition. Set as a flag: ->MinTime() would append "/min_time:..." to the names.
-constexpr const char* default_min_time = "--benchmark_min_time=0.05";
-
 // ---- data, made on first use and kept for the process ---------------------------------------------------
-
-template <class V, class Make>
-V& memo(const std::string& key, Make make)
-{
-    static std::map<std::string, std::unique_ptr<V>> cache;
-    std::unique_ptr<V>& slot = cache[key];
-    if (!slot) slot = std::make_unique<V>(make());
-    return *slot;
-}
 
 const buffer<float>& float_inputs(std::size_t n)
 {
-    return memo<buffer<float>>("x/" + std::to_string(n), [n] {
+    return lowbit_bench::memo<buffer<float>>("x/" + std::to_string(n), [n] {
         const std::vector<float> x = lowbit_bench::normal_inputs<float>(n, 1.0);
         return buffer<float>(x.begin(), x.end());
     });
@@ -89,7 +75,7 @@ const mx_vector& quantized_inputs(std::size_t n, mx::scale_rule rule)
 {
     const std::string key = std::string("q/") + typeid(Elem).name() + "/" +
                             std::string(mx::scale_rule_name(rule)) + "/" + std::to_string(n);
-    return memo<mx_vector>(key, [n, rule] {
+    return lowbit_bench::memo<mx_vector>(key, [n, rule] {
         mx_vector q = empty_mx_vector<Elem>(n);
         mx::quantize<Elem>(std::span<const float>(float_inputs(n)), q.elements, q.scales, rule);
         return q;
@@ -100,20 +86,20 @@ const mx_vector& quantized_inputs(std::size_t n, mx::scale_rule rule)
 template <class T>
 buffer<T>& output(std::size_t n)
 {
-    return memo<buffer<T>>(std::string("out/") + typeid(T).name() + "/" + std::to_string(n),
+    return lowbit_bench::memo<buffer<T>>(std::string("out/") + typeid(T).name() + "/" + std::to_string(n),
                            [n] { return buffer<T>(n); });
 }
 
 template <class Elem>
 mx_vector& quantize_output(std::size_t n)
 {
-    return memo<mx_vector>(std::string("qout/") + typeid(Elem).name() + "/" + std::to_string(n),
+    return lowbit_bench::memo<mx_vector>(std::string("qout/") + typeid(Elem).name() + "/" + std::to_string(n),
                            [n] { return empty_mx_vector<Elem>(n); });
 }
 
 const buffer<std::uint16_t>& float16_inputs(std::size_t n)
 {
-    return memo<buffer<std::uint16_t>>("f16/" + std::to_string(n), [n] {
+    return lowbit_bench::memo<buffer<std::uint16_t>>("f16/" + std::to_string(n), [n] {
         const buffer<float>& x = float_inputs(n);
         buffer<std::uint16_t> codes(n);
         for (std::size_t i = 0; i < n; ++i) codes[i] = lowbit::float16(x[i]).bits();
@@ -123,7 +109,7 @@ const buffer<std::uint16_t>& float16_inputs(std::size_t n)
 
 const buffer<std::uint8_t>& byte_inputs(std::size_t n)
 {
-    return memo<buffer<std::uint8_t>>("u8/" + std::to_string(n), [n] {
+    return lowbit_bench::memo<buffer<std::uint8_t>>("u8/" + std::to_string(n), [n] {
         buffer<std::uint8_t> bytes(n);
         for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::uint8_t>(i * 37);
         return bytes;
@@ -274,28 +260,6 @@ void register_all()
     }
 }
 
-void describe_machine()
-{
-    std::string isas;
-    for (const isa which : lowbit::simd::available_isas())
-        isas += (isas.empty() ? "" : ",") + std::string(lowbit::simd::isa_name(which));
-    benchmark::AddCustomContext("lowbit_isas", isas);
-    lowbit_bench::describe_baselines();
-}
-
 }  // namespace
 
-int main(int argc, char** argv)
-{
-    register_all();
-    describe_machine();
-    std::vector<char*> args(argv, argv + argc);
-    std::string min_time = default_min_time;
-    args.insert(args.begin() + 1, min_time.data());  // before the user's flags, which override it
-    int count = static_cast<int>(args.size());
-    benchmark::Initialize(&count, args.data());
-    if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return lowbit_bench::run_benchmarks(argc, argv, &register_all); }

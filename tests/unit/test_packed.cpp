@@ -5,6 +5,8 @@
 // with guard bytes around every output; size errors thrown before anything is written.
 #include <catch2/catch.hpp>
 
+#include "option_sets.hpp"
+
 #include <lowbit/lowbit.hpp>
 #include <lowbit/packed.hpp>
 #include <lowbit/simd/isa.hpp>
@@ -405,25 +407,6 @@ std::vector<float> adversarial_inputs()
     return in;
 }
 
-std::vector<lowbit::conversion_options> all_options()
-{
-    std::vector<lowbit::conversion_options> result;
-    for (int r = 0; r < 5; ++r)
-        for (int v = 0; v < 3; ++v)
-            for (int n = 0; n < 3; ++n)
-                for (int w = 0; w < 2; ++w)
-                    for (int d = 0; d < 2; ++d) {
-                        lowbit::conversion_options o;
-                        o.rounding = static_cast<lowbit::rounding>(r);
-                        o.overflow = static_cast<lowbit::overflow>(v);
-                        o.nan = static_cast<lowbit::nan_encoding>(n);
-                        o.nan_without_code = static_cast<lowbit::nan_without_code>(w);
-                        o.directed_overflow = static_cast<lowbit::directed_overflow>(d);
-                        result.push_back(o);
-                    }
-    return result;
-}
-
 template <class T>
 std::vector<T> scalar_codes(std::span<const float> in, const lowbit::conversion_options& o)
 {
@@ -437,7 +420,7 @@ void check_encode_all_options(isa which)
 {
     const std::vector<float> in = adversarial_inputs<T>();
     std::vector<std::uint8_t> out(packed::bytes_for<T>(in.size()));
-    for (const lowbit::conversion_options& o : all_options()) {
+    for (const lowbit::conversion_options& o : lowbit_test::every_conversion_options()) {
         packed::convert<T>(in, out, o);
         const std::vector<std::uint8_t> expected = reference_pack(scalar_codes<T>(in, o));
         if (out != expected) {

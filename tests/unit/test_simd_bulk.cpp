@@ -4,6 +4,8 @@
 // mismatches, and the ISA selection rules (LOWBIT_ISA, set_isa).
 #include <catch2/catch.hpp>
 
+#include "option_sets.hpp"
+
 #include <lowbit/bulk.hpp>
 #include <lowbit/lowbit.hpp>
 #include <lowbit/simd/isa.hpp>
@@ -102,39 +104,12 @@ std::vector<float> adversarial_inputs()
     return in;
 }
 
-std::vector<lowbit::conversion_options> all_options()
-{
-    std::vector<lowbit::conversion_options> result;
-    for (int r = 0; r < 5; ++r)
-        for (int v = 0; v < 3; ++v)
-            for (int n = 0; n < 3; ++n)
-                for (int w = 0; w < 2; ++w)
-                    for (int d = 0; d < 2; ++d) {
-                        lowbit::conversion_options o;
-                        o.rounding = static_cast<lowbit::rounding>(r);
-                        o.overflow = static_cast<lowbit::overflow>(v);
-                        o.nan = static_cast<lowbit::nan_encoding>(n);
-                        o.nan_without_code = static_cast<lowbit::nan_without_code>(w);
-                        o.directed_overflow = static_cast<lowbit::directed_overflow>(d);
-                        result.push_back(o);
-                    }
-    return result;
-}
-
-std::string describe(const lowbit::conversion_options& o)
-{
-    return "rounding " + std::to_string(static_cast<int>(o.rounding)) + ", overflow " +
-           std::to_string(static_cast<int>(o.overflow)) + ", nan " + std::to_string(static_cast<int>(o.nan)) +
-           ", nan_without_code " + std::to_string(static_cast<int>(o.nan_without_code)) + ", directed_overflow " +
-           std::to_string(static_cast<int>(o.directed_overflow));
-}
-
 template <class T>
 void check_encode_all_options(isa which)
 {
     const std::vector<float> in = adversarial_inputs<T>();
     std::vector<T> out(in.size());
-    for (const lowbit::conversion_options& o : all_options()) {
+    for (const lowbit::conversion_options& o : lowbit_test::every_conversion_options()) {
         lowbit::convert<T>(std::span<const float>(in), std::span<T>(out), o);
         std::size_t mismatches = 0;
         std::size_t first = 0;
@@ -143,7 +118,7 @@ void check_encode_all_options(isa which)
                 if (mismatches++ == 0) first = k;
             }
         }
-        INFO(lowbit::simd::isa_name(which) << ", " << describe(o) << ", first mismatch at input 0x" << std::hex
+        INFO(lowbit::simd::isa_name(which) << ", " << lowbit_test::describe_options(o) << ", first mismatch at input 0x" << std::hex
                                            << float_bits(in[first]) << " got 0x" << bits_of(out[first])
                                            << " expected 0x" << bits_of(lowbit::convert<T>(in[first], o)));
         REQUIRE(mismatches == 0);
@@ -177,7 +152,7 @@ void check_lengths_and_alignment(isa which)
                     if (bits_of(out_buffer[k]) != expected) {
                         INFO(lowbit::simd::isa_name(which) << ": n = " << n << ", input offset " << offset
                                                            << ", output offset " << out_offset << ", element " << k
-                                                           << (inside ? "" : " (guard)") << ", " << describe(o));
+                                                           << (inside ? "" : " (guard)") << ", " << lowbit_test::describe_options(o));
                         REQUIRE(bits_of(out_buffer[k]) == expected);
                     }
                 }
@@ -237,7 +212,7 @@ void check_format_to_format(isa which, const lowbit::conversion_options& o)
     for (std::size_t c = 0; c < codes; ++c) {
         const std::uint32_t expected = bits_of(lowbit::convert<To>(in[c], o));
         if (bits_of(out[c]) != expected) {
-            INFO(lowbit::simd::isa_name(which) << ", " << describe(o) << ", source code 0x" << std::hex << c);
+            INFO(lowbit::simd::isa_name(which) << ", " << lowbit_test::describe_options(o) << ", source code 0x" << std::hex << c);
             REQUIRE(bits_of(out[c]) == expected);
         }
     }
