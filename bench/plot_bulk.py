@@ -345,13 +345,14 @@ def plot(results, best, path, title):
     print(f"wrote {path}", file=sys.stderr)
 
 
-def update_doc(path, block):
+def update_doc(path, block, begin_marker=DOC_BEGIN, end_marker=DOC_END):
+    """Replace the text between two marker lines of a markdown file (mx_tables.py passes its own)."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    begin, end = text.find(DOC_BEGIN), text.find(DOC_END)
+    begin, end = text.find(begin_marker), text.find(end_marker)
     if begin < 0 or end < begin:
-        sys.exit(f"{path}: markers {DOC_BEGIN!r} ... {DOC_END!r} not found")
-    text = text[:begin + len(DOC_BEGIN)] + "\n" + block.rstrip() + "\n" + text[end:]
+        sys.exit(f"{path}: markers {begin_marker!r} ... {end_marker!r} not found")
+    text = text[:begin + len(begin_marker)] + "\n" + block.rstrip() + "\n" + text[end:]
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     print(f"updated {path}", file=sys.stderr)

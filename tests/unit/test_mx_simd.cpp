@@ -1,10 +1,13 @@
 // MX on every ISA path this machine supports (simd::set_isa): quantize, dequantize, matrices, dot products
 // and the ggml OCP encoder give the same bytes and bits as the scalar path, on adversarial blocks (ties,
 // maxima around powers of two, float32 subnormals, ±0, mixed signs, huge outliers, NaN/Inf) and on lengths
-// that cross the internal windows.
+// that cross the internal windows; the fused AVX-512 kernels on every layout they take (block sizes that are
+// multiples of 32, chunks of 16 blocks, short last blocks, matrices along rows) and under DAZ/FTZ, when
+// they must step aside.
 #include <catch2/catch.hpp>
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -12,6 +15,10 @@
 
 #include <lowbit/mx.hpp>
 #include <lowbit/simd/isa.hpp>
+
+#if LOWBIT_SIMD_X86
+#include <xmmintrin.h>
+#endif
 
 #include "test_mx_reference.hpp"
 
@@ -148,3 +155,137 @@ TEST_CASE("mx simd: ggml OCP encoding on every ISA", "[mx][simd][ggml]")
         }
     }
 }
+
+namespace {
+
+// Blocks the fused kernels treat specially, between adversarial ones: values one float32 step off the
+// adversarial ones (the rounding increment's off-by-one cases), all zeros, NaN, Inf, float32 subnormals
+// (scaled up), values near FLT_MAX, and values so small that MXINT8's scale needs 2^128 or more.
+template <class Elem>
+std::vector<float> fused_kernel_input(std::mt19937& rng, std::size_t count)
+{
+    std::vector<float> x;
+    for (std::size_t b = 0; x.size() < count; ++b) {
+        std::vector<float> block = ref::adversarial_block<Elem>(rng, 32);
+        switch (b % 23) {
+        case 1:
+        case 2:
+            // One float32 step off every value: just above and just below the midpoints and grid values.
+            for (float& v : block) v = std::nextafter(v, b % 23 == 1 ? 1e30f : -1e30f);
+            break;
+        case 3: std::fill(block.begin(), block.end(), 0.0f); break;
+        case 7: block[b % 32] = std::numeric_limits<float>::quiet_NaN(); break;
+        case 11: block[5] = -std::numeric_limits<float>::infinity(); break;
+        case 13:
+            for (std::size_t i = 0; i < block.size(); ++i) block[i] = std::ldexp(static_cast<float>(i) - 16.0f, -140);
+            break;
+        case 17: block[9] = -std::numeric_limits<float>::max(); break;
+        case 19:
+            for (std::size_t i = 0; i < block.size(); ++i) block[i] = std::ldexp(static_cast<float>(i % 5), -128 - static_cast<int>(i % 3));
+            break;
+        default: break;
+        }
+        x.insert(x.end(), block.begin(), block.end());
+    }
+    x.resize(count);
+    return x;
+}
+
+template <class Elem>
+void check_fused_layouts(std::uint32_t seed)
+{
+    const isa_restorer restore;
+    std::mt19937 rng(seed);
+    // 17 and 40 blocks of 32 cross the chunks of 16; 1000 leaves a short block of 8 to the windows.
+    for (std::size_t block_size : {std::size_t{32}, std::size_t{64}, std::size_t{96}}) {
+        for (std::size_t count : {std::size_t{32}, std::size_t{544}, std::size_t{1280}, std::size_t{1000}, std::size_t{1184}}) {
+            const std::vector<float> x = fused_kernel_input<Elem>(rng, count);
+            for (mx::scale_rule rule : mx::all_scale_rules) {
+                REQUIRE(lowbit::simd::set_isa(isa::scalar));
+                const outputs scalar = run_everything<Elem>(x, rule, block_size);
+                REQUIRE(lowbit::simd::set_isa(isa::avx512));
+                CAPTURE(mx::element_name<Elem>(), mx::scale_rule_name(rule), block_size, count);
+                REQUIRE(run_everything<Elem>(x, rule, block_size) == scalar);
+            }
+        }
+    }
+}
+
+// A matrix blocked along its rows on one path: element bytes, scale bits and dequantized bits.
+template <class Elem>
+std::vector<std::uint32_t> row_blocked_matrix(const std::vector<float>& m, mx::matrix_shape shape, std::size_t block_size)
+{
+    const mx::matrix_shape s = mx::scale_shape(shape, mx::block_direction::along_rows, block_size);
+    std::vector<std::uint8_t> bytes(mx::element_bytes<Elem>(m.size()));
+    std::vector<e8m0> scales(s.rows * s.cols);
+    mx::quantize_matrix<Elem>(m, shape, mx::block_direction::along_rows, bytes, scales, mx::scale_rule::floor, block_size);
+    std::vector<float> back(m.size());
+    mx::dequantize_matrix<Elem>(bytes, scales, shape, mx::block_direction::along_rows, back, block_size);
+    std::vector<std::uint32_t> all(bytes.begin(), bytes.end());
+    for (const e8m0& scale : scales) all.push_back(scale.bits());
+    for (float v : back) all.push_back(std::bit_cast<std::uint32_t>(v));
+    return all;
+}
+
+template <class Elem>
+void check_fused_matrices(std::uint32_t seed)
+{
+    const isa_restorer restore;
+    std::mt19937 rng(seed);
+    // Rows of 96 (three fused blocks of 32, or one of 64 and one of 32) and rows of 80 (not fused).
+    for (const mx::matrix_shape shape : {mx::matrix_shape{5, 96}, mx::matrix_shape{7, 80}}) {
+        const std::vector<float> m = fused_kernel_input<Elem>(rng, shape.rows * shape.cols);
+        for (std::size_t block_size : {std::size_t{32}, std::size_t{64}}) {
+            REQUIRE(lowbit::simd::set_isa(isa::scalar));
+            const std::vector<std::uint32_t> scalar = row_blocked_matrix<Elem>(m, shape, block_size);
+            REQUIRE(lowbit::simd::set_isa(isa::avx512));
+            CAPTURE(mx::element_name<Elem>(), shape.rows, shape.cols, block_size);
+            REQUIRE(row_blocked_matrix<Elem>(m, shape, block_size) == scalar);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("mx simd: the fused AVX-512 kernels on every layout they take", "[mx][simd]")
+{
+    if (!lowbit::simd::set_isa(isa::avx512)) {
+        lowbit::simd::set_isa(lowbit::simd::available_isas().back());
+        SUCCEED("no AVX-512 on this machine: the fused kernels cannot run");
+        return;
+    }
+    check_fused_layouts<mx::fp8_e4m3>(201);
+    check_fused_layouts<mx::fp8_e5m2>(202);
+    check_fused_layouts<mx::fp6_e3m2>(203);
+    check_fused_layouts<mx::fp6_e2m3>(204);
+    check_fused_layouts<mx::fp4_e2m1>(205);
+    check_fused_layouts<mx::int8>(206);
+    check_fused_matrices<mx::fp8_e4m3>(207);
+    check_fused_matrices<mx::fp4_e2m1>(208);
+    check_fused_matrices<mx::fp6_e3m2>(209);
+    check_fused_matrices<mx::int8>(210);
+}
+
+#if LOWBIT_SIMD_X86
+TEST_CASE("mx simd: DAZ or FTZ in MXCSR leaves the results unchanged", "[mx][simd]")
+{
+    // The fused kernels multiply in float and would see subnormal inputs as zero under DAZ: they must hand
+    // such calls to the window path, whose scaling is integer-only.
+    const isa_restorer restore;
+    std::mt19937 rng(211);
+    const std::vector<float> x = fused_kernel_input<mx::fp8_e4m3>(rng, 1024);
+    REQUIRE(lowbit::simd::set_isa(isa::scalar));
+    const outputs scalar = run_everything<mx::fp8_e4m3>(x, mx::scale_rule::floor, 32);
+    for (isa which : lowbit::simd::available_isas()) {
+        for (unsigned bit : {0x0040u, 0x8000u}) {  // DAZ, FTZ
+            REQUIRE(lowbit::simd::set_isa(which));
+            const unsigned saved = _mm_getcsr();
+            _mm_setcsr(saved | bit);
+            const outputs flushed = run_everything<mx::fp8_e4m3>(x, mx::scale_rule::floor, 32);
+            _mm_setcsr(saved);
+            CAPTURE(lowbit::simd::isa_name(which), bit);
+            CHECK(flushed == scalar);
+        }
+    }
+}
+#endif

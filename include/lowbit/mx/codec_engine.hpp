@@ -1,8 +1,9 @@
-// The work behind every MX quantize and dequantize: block scales from each block's amax, then the elements
-// in windows of a few hundred values that are scaled by their block's power of two into a stack buffer
-// and handed to the runtime-dispatched element kernels (bulk FP8 encoders/decoders, lowbit::packed for
-// FP4/FP6). Only the element conversion differs between ISAs, and it is bit-identical to scalar by
-// construction of those kernels, so every ISA gives the same bytes.
+// The work behind every MX quantize and dequantize. On the avx512 path, blocks along rows whose lengths are
+// multiples of 32 go through the fused kernels of fused_avx512.hpp (one pass per block). Everything else
+// takes the window path: block scales from each block's amax, then the elements in windows of a few hundred
+// values that are scaled by their block's power of two into a stack buffer and handed to the
+// runtime-dispatched element kernels (bulk FP8 encoders/decoders, lowbit::packed for FP4/FP6). Both paths are
+// bit-identical to the scalar one, so every ISA gives the same bytes.
 #pragma once
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include "block_layout.hpp"
 #include "element_traits.hpp"
 #include "exact_scaling.hpp"
+#include "fused_avx512.hpp"
 #include "scale_rules.hpp"
 
 namespace lowbit::mx {
@@ -163,47 +165,115 @@ void decode_window(const std::uint8_t* elements, std::size_t first, std::size_t 
     }
 }
 
+// The elements of [first, first + n) through the windows, once their blocks' scales are set (`first` a
+// multiple of 8).
+template <element_format Elem>
+void quantize_range(const float* in, const detail::block_layout& layout, std::uint8_t* elements,
+                    const float8_e8m0fnu* scales, std::size_t first, std::size_t n)
+{
+    std::array<float, window_elements> scaled;
+    for (std::size_t done = 0; done < n; done += window_elements) {
+        const std::size_t length = std::min(window_elements, n - done);
+        scale_window<Elem>(in, layout, scales, first + done, length, scaled.data());
+        encode_window<Elem>(scaled.data(), length, elements, first + done);
+    }
+}
+
+// The values of [first, first + n) through the windows (`first` a multiple of 8).
+template <element_format Elem>
+void dequantize_range(const std::uint8_t* elements, const float8_e8m0fnu* scales, const detail::block_layout& layout,
+                      float* out, std::size_t first, std::size_t n)
+{
+    for (std::size_t window = first; window < first + n; window += window_elements) {
+        const std::size_t length = std::min(window_elements, first + n - window);
+        float* values = out + window;
+        decode_window<Elem>(elements, window, length, values);
+        std::size_t done = 0;
+        while (done < length) {
+            const detail::block_layout::run run = layout.run_at(window + done, length - done);
+            float* v = values + done;
+            for (std::size_t j = 0; j < run.length;) {
+                // Within a stride-0 run one scale covers everything; otherwise one value at a time.
+                const std::uint8_t code = scales[run.scale_index + run.stride * j].bits();
+                const std::size_t stretch = run.stride == 0 ? run.length : 1;
+                const int k = static_cast<int>(code) - 127 - detail::fixed_point_shift<Elem>;
+                if (code == nan_scale_code)
+                    std::fill(v + j, v + j + stretch, std::numeric_limits<float>::quiet_NaN());
+                else
+                    scale_values(v + j, v + j, stretch, k);
+                j += stretch;
+            }
+            done += run.length;
+        }
+    }
+}
+
+#if LOWBIT_SIMD_X86
+// Whether the fused AVX-512 kernels (fused_avx512.hpp) take this layout: blocks along rows, every block's
+// length a multiple of 32 except perhaps the very last one of a vector (which the windows then do), and an
+// environment that does not flush subnormals.
+inline bool fused_kernels_apply(const detail::block_layout& layout) noexcept
+{
+    constexpr std::size_t step = fused_avx512::step;
+    return simd::active_isa() == simd::isa::avx512 && layout.direction == block_direction::along_rows &&
+           layout.block_size % step == 0 && (layout.rows == 1 || layout.cols % step == 0) &&
+           !simd::kernel_detail::mxcsr_flushes_subnormals();
+}
+
+// Of a row, the leading part whose blocks all have a length that is a multiple of 32.
+inline std::size_t fused_part(const detail::block_layout& layout) noexcept
+{
+    const std::size_t last_block = (detail::blocks_for(layout.cols, layout.block_size) - 1) * layout.block_size;
+    return (layout.cols - last_block) % fused_avx512::step == 0 ? layout.cols : last_block;
+}
+#endif
+
 template <element_format Elem>
 void quantize(const float* in, const detail::block_layout& layout, std::uint8_t* elements, float8_e8m0fnu* scales,
               scale_rule rule)
 {
-    compute_scales<Elem>(in, layout, scales, rule);
-    const std::size_t count = layout.element_count();
-    std::array<float, window_elements> scaled;
-    for (std::size_t first = 0; first < count; first += window_elements) {
-        const std::size_t n = std::min(window_elements, count - first);
-        scale_window<Elem>(in, layout, scales, first, n, scaled.data());
-        encode_window<Elem>(scaled.data(), n, elements, first);
+    if (layout.element_count() == 0) return;
+#if LOWBIT_SIMD_X86
+    if (fused_kernels_apply(layout)) {
+        const std::size_t per_row = detail::blocks_for(layout.cols, layout.block_size);
+        const std::size_t fused = fused_part(layout);
+        for (std::size_t r = 0; r < layout.rows; ++r) {
+            const std::size_t row = r * layout.cols;
+            fused_avx512::quantize<Elem>(in + row, fused, layout.block_size, elements + element_bytes<Elem>(row),
+                                         scales + r * per_row, rule);
+            if (fused == layout.cols) continue;
+            // The short last block of a vector (rows == 1, so `row + fused` is a multiple of 32).
+            const std::size_t first = row + fused;
+            scales[r * per_row + per_row - 1] = float8_e8m0fnu::from_bits(
+                scale_code_from_amax_bits<Elem>(amax_bits(in + first, layout.cols - fused), rule));
+            quantize_range<Elem>(in, layout, elements, scales, first, layout.cols - fused);
+        }
+        return;
     }
+#endif
+    compute_scales<Elem>(in, layout, scales, rule);
+    quantize_range<Elem>(in, layout, elements, scales, 0, layout.element_count());
 }
 
 template <element_format Elem>
 void dequantize(const std::uint8_t* elements, const float8_e8m0fnu* scales, const detail::block_layout& layout,
                 float* out)
 {
-    const std::size_t count = layout.element_count();
-    for (std::size_t first = 0; first < count; first += window_elements) {
-        const std::size_t n = std::min(window_elements, count - first);
-        float* values = out + first;
-        decode_window<Elem>(elements, first, n, values);
-        std::size_t done = 0;
-        while (done < n) {
-            const detail::block_layout::run run = layout.run_at(first + done, n - done);
-            float* v = values + done;
-            for (std::size_t j = 0; j < run.length;) {
-                // Within a stride-0 run one scale covers everything; otherwise one value at a time.
-                const std::uint8_t code = scales[run.scale_index + run.stride * j].bits();
-                const std::size_t length = run.stride == 0 ? run.length : 1;
-                const int k = static_cast<int>(code) - 127 - detail::fixed_point_shift<Elem>;
-                if (code == nan_scale_code)
-                    std::fill(v + j, v + j + length, std::numeric_limits<float>::quiet_NaN());
-                else
-                    scale_values(v + j, v + j, length, k);
-                j += length;
-            }
-            done += run.length;
+    if (layout.element_count() == 0) return;
+#if LOWBIT_SIMD_X86
+    if (fused_kernels_apply(layout)) {
+        const std::size_t per_row = detail::blocks_for(layout.cols, layout.block_size);
+        const std::size_t fused = fused_part(layout);
+        for (std::size_t r = 0; r < layout.rows; ++r) {
+            const std::size_t row = r * layout.cols;
+            fused_avx512::dequantize<Elem>(elements + element_bytes<Elem>(row), scales + r * per_row, fused,
+                                           layout.block_size, out + row);
+            if (fused != layout.cols) dequantize_range<Elem>(elements, scales, layout, out, row + fused, layout.cols - fused);
         }
+        return;
     }
+#endif
+    dequantize_range<Elem>(elements, scales, layout, out, 0, layout.element_count());
 }
 
 }  // namespace engine

@@ -37,11 +37,13 @@
 #define LOWBIT_SIMD_INLINE inline __attribute__((always_inline))
 #endif
 
-// GCC 12 warns falsely (-Wmaybe-uninitialized) inside its AVX-512 intrinsic headers (the
-// _mm512_undefined_* idiom); silenced around the intrinsic includes and kernels only.
+// GCC 12 warns falsely (-Wmaybe-uninitialized, and -Wuninitialized where several unpacks and maxima are
+// inlined together) inside its AVX-512 intrinsic headers (the _mm512_undefined_* idiom); silenced around the
+// intrinsic includes and kernels only.
 #if defined(__GNUC__) && !defined(__clang__)
-#define LOWBIT_SIMD_WARNINGS_PUSH \
-    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define LOWBIT_SIMD_WARNINGS_PUSH                                                                  \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"") \
+        _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")
 #define LOWBIT_SIMD_WARNINGS_POP _Pragma("GCC diagnostic pop")
 #else
 #define LOWBIT_SIMD_WARNINGS_PUSH

@@ -1,0 +1,446 @@
+// The AVX-512 MX codec for blocks along a row: quantize in one pass over the input (block maximum, scale rule,
+// scaling and element encoding in registers, packed stores) and dequantize in one pass over the elements
+// (lookup, scaling). The window path of codec_engine.hpp stages every 512 values through stack buffers and
+// dispatched calls, which cost far more than the arithmetic; these kernels compute the same bytes and bits:
+// - the block maximum is the integer maximum of the magnitude bits, as amax_bits_of takes it;
+// - the scale code comes from the same scale_code_from_amax_bits;
+// - x * 2^k is one vmulps by the float 2^k with embedded nearest-even rounding: the exact product rounded once,
+//   which is what detail::scale_by_power_of_two computes (2^k is a float for k in [-149, 127], subnormal
+//   below -126);
+// - the elements are encoded by the vector encoders' nearest-even shortcut (simd/kernel_support.hpp) with
+//   saturation: a block scaled by its own scale stays below 2^(emax + 1), so a code beyond the element's
+//   largest is exactly the saturating case, and clamping it to that code is what `saturate` does.
+// Preconditions, checked by the caller (codec_engine.hpp): the active isa is avx512; MXCSR does not flush
+// subnormals (DAZ would zero subnormal inputs that a scale makes normal, and subnormal multipliers); every
+// block length is a multiple of 32, so the elements of every step start on a byte boundary of the packing.
+#pragma once
+
+#include "../simd/abi.hpp"
+
+#if LOWBIT_SIMD_X86
+
+#include <array>
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "../simd/avx512.hpp"
+#include "../simd/kernel_support.hpp"
+#include "../simd/packing_avx512.hpp"
+#include "../types/named_formats.hpp"
+#include "block_layout.hpp"
+#include "element_traits.hpp"
+#include "exact_scaling.hpp"
+#include "scale_rules.hpp"
+
+LOWBIT_SIMD_WARNINGS_PUSH
+#include <immintrin.h>
+
+namespace lowbit::mx {
+inline namespace LOWBIT_SIMD_ABI {
+namespace engine {
+namespace fused_avx512 {
+
+// Elements per step: two vectors of 16.
+inline constexpr std::size_t step = 32;
+
+// 2^k as a float, or 0 where no float is a power of two that large or small.
+constexpr float power_of_two_or_zero(int k) noexcept
+{
+    if (k > 127 || k < -149) return 0.0f;
+    if (k >= -126) return std::bit_cast<float>(static_cast<std::uint32_t>(k + 127) << 23);
+    return std::bit_cast<float>(std::uint32_t{1} << (k + 149));
+}
+
+// What a decoded element is multiplied by, 2^(code - 127 - fixed_point_shift) (always a float); 0 for the NaN
+// code, whose blocks are filled with NaN instead.
+template <element_format Elem>
+inline constexpr std::array<float, 256> dequantize_multipliers = [] {
+    std::array<float, 256> m{};
+    for (int code = 0; code < 255; ++code)
+        m[static_cast<std::size_t>(code)] = power_of_two_or_zero(code - 127 - detail::fixed_point_shift<Elem>);
+    return m;
+}();
+
+// vpermt2b indices gathering byte `Byte` of every dword of two vectors: result byte j < 16 from dword j of
+// the first, byte 16 + j from dword j of the second.
+template <int Byte>
+inline constexpr std::array<std::uint8_t, 64> dword_byte_index = [] {
+    std::array<std::uint8_t, 64> index{};
+    for (std::size_t j = 0; j < 32; ++j)
+        index[j] = static_cast<std::uint8_t>((j < 16 ? 4 * j : 64 + 4 * (j - 16)) + Byte);
+    return index;
+}();
+
+// ---- the block scales -----------------------------------------------------------------------------------
+
+// The lane-wise maximum magnitude (as float bits) of a block of `length` values, a multiple of 32. Integer
+// maxima of the magnitude bits, so that NaN stays above +Inf above every finite value (vrangeps and vmaxps
+// would drop a NaN next to a number).
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i block_maximum_lanes(const float* x, std::size_t length) noexcept
+{
+    const __m512i magnitude_mask = _mm512_set1_epi32(0x7FFFFFFF);
+    __m512i largest = _mm512_and_si512(_mm512_loadu_si512(x), magnitude_mask);
+    for (std::size_t i = 16; i < length; i += 16)
+        largest = _mm512_max_epu32(largest, _mm512_and_si512(_mm512_loadu_si512(x + i), magnitude_mask));
+    return largest;
+}
+
+// The maxima of sixteen blocks' lanes, reduced together: lane j of the result is block j's maximum. Pairs of
+// vectors are interleaved and maxed, which halves the lanes per block at every level: the first two levels
+// stay within 128-bit lanes (unpacks), only the last two cross them.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i reduce_sixteen(const __m512i (&lanes)[16]) noexcept
+{
+    __m512i pairs[8];  // 128-bit lane: partial maxima of blocks 2i, 2i+1, 2i, 2i+1
+    for (std::size_t i = 0; i < 8; ++i)
+        pairs[i] = _mm512_max_epu32(_mm512_unpacklo_epi32(lanes[2 * i], lanes[2 * i + 1]),
+                                    _mm512_unpackhi_epi32(lanes[2 * i], lanes[2 * i + 1]));
+    __m512i quads[4];  // 128-bit lane: partial maxima of blocks 4i .. 4i+3
+    for (std::size_t i = 0; i < 4; ++i)
+        quads[i] = _mm512_max_epu32(_mm512_unpacklo_epi64(pairs[2 * i], pairs[2 * i + 1]),
+                                    _mm512_unpackhi_epi64(pairs[2 * i], pairs[2 * i + 1]));
+    __m512i octets[2];  // 128-bit lanes 0, 1: blocks 8i .. 8i+3; lanes 2, 3: blocks 8i+4 .. 8i+7
+    for (std::size_t i = 0; i < 2; ++i)
+        octets[i] = _mm512_max_epu32(_mm512_shuffle_i32x4(quads[2 * i], quads[2 * i + 1], 0x88),
+                                     _mm512_shuffle_i32x4(quads[2 * i], quads[2 * i + 1], 0xDD));
+    return _mm512_max_epu32(_mm512_shuffle_i32x4(octets[0], octets[1], 0x88),
+                            _mm512_shuffle_i32x4(octets[0], octets[1], 0xDD));
+}
+
+// scale_code_from_amax_bits<Elem>(maximum, Rule) in 16 lanes at once, in the same integer arithmetic (and,
+// for RCEIL, the same single nearest-even product, here one vmulps without DAZ/FTZ).
+template <element_format Elem, scale_rule Rule>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i scale_codes(__m512i maxima) noexcept
+{
+    using traits = element_traits<Elem>;
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i one = _mm512_set1_epi32(1);
+    // RCEIL takes the ceiling of log2(fl32(amax / max)); the others work on amax and subtract emax.
+    __m512i v = maxima;
+    int emax = traits::emax;
+    if constexpr (Rule == scale_rule::rceil) {
+        const __m512 reciprocal = _mm512_set1_ps(detail::reciprocal_of_max<Elem>);
+        v = _mm512_castps_si512(_mm512_mul_round_ps(_mm512_castsi512_ps(maxima), reciprocal,
+                                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        emax = 0;
+    }
+    // floor(log2 v) + 127 and the fraction of v's normalised significand. A float32 subnormal v is converted
+    // to float exactly (it has at most 23 bits), which normalises it; its log2 is then 149 binades lower.
+    // v = 0 comes out as -149, which every rule clamps to code 0.
+    const __m512i field = _mm512_srli_epi32(v, 23);
+    const __mmask16 subnormal = _mm512_cmpeq_epi32_mask(field, zero);
+    const __m512i normalised = _mm512_castps_si512(_mm512_cvtepi32_ps(v));
+    __m512i code = _mm512_mask_sub_epi32(field, subnormal, _mm512_srli_epi32(normalised, 23), _mm512_set1_epi32(149));
+    const __m512i fraction =
+        _mm512_and_si512(_mm512_mask_mov_epi32(v, subnormal, normalised), _mm512_set1_epi32(0x7FFFFF));
+    if constexpr (Rule == scale_rule::ceil || Rule == scale_rule::rceil) {
+        // Up one binade unless v is a power of two.
+        code = _mm512_mask_add_epi32(code, _mm512_test_epi32_mask(fraction, fraction), code, one);
+    } else if constexpr (Rule == scale_rule::even) {
+        // Up one binade where rounding the significand to the element's fraction bits carries.
+        const std::uint32_t carry_from = (std::uint32_t{1} << 23) - (std::uint32_t{1} << (23 - traits::fraction_bits - 1));
+        code = _mm512_mask_add_epi32(code, _mm512_cmpge_epu32_mask(fraction, _mm512_set1_epi32(static_cast<int>(carry_from))),
+                                     code, one);
+    }
+    // code = s + 127 with s the rule's exponent; below code 0 the scale is clamped to 2^-127.
+    code = _mm512_max_epi32(_mm512_sub_epi32(code, _mm512_set1_epi32(emax)), zero);
+    const __m512i nan_code = _mm512_set1_epi32(nan_scale_code);
+    if constexpr (Rule == scale_rule::rceil)
+        code = _mm512_min_epi32(code, _mm512_set1_epi32(largest_scale_code));  // saturates at 2^127
+    else
+        code = _mm512_mask_mov_epi32(code, _mm512_cmpgt_epi32_mask(code, _mm512_set1_epi32(largest_scale_code)), nan_code);
+    // NaN or Inf in the block.
+    return _mm512_mask_mov_epi32(code, _mm512_cmpge_epu32_mask(maxima, _mm512_set1_epi32(0x7F800000)), nan_code);
+}
+
+// ---- quantize: scaled values -> packed element bytes --------------------------------------------------------
+
+// 16 scaled values -> their element magnitude codes (dwords, not yet saturated), by the nearest-even shortcut.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i magnitude_codes(__m512 scaled) noexcept
+{
+    using S = simd::kernel_detail::nearest_even_shortcut<T>;
+    static_assert(S::subnormals_by_addition, "every MX float element has a subnormal spacing above float32's");
+    const __m512i magnitude = _mm512_and_si512(_mm512_castps_si512(scaled), _mm512_set1_epi32(0x7FFFFFFF));
+    // Normal range: add half an ulp minus one, plus one where the kept lsb is odd, and shift.
+    const __mmask16 odd = _mm512_test_epi32_mask(magnitude, _mm512_set1_epi32(1 << S::shift));
+    __m512i rounded = _mm512_add_epi32(magnitude, _mm512_set1_epi32(static_cast<int>(S::offset)));
+    rounded = _mm512_mask_add_epi32(rounded, odd, rounded, _mm512_set1_epi32(1));
+    const __m512i code = _mm512_srli_epi32(rounded, S::shift);
+    // Below the smallest normal: the float adder rounds |y| + A at the subnormal spacing.
+    const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, _mm512_set1_epi32(static_cast<int>(S::min_normal_bits)));
+    const __m512 addend = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(S::addend_bits)));
+    const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    return _mm512_mask_sub_epi32(code, below_normal, _mm512_castps_si512(sum), _mm512_castps_si512(addend));
+}
+
+// 32 scaled values -> their packed element bytes at `out` (32, 24 or 16 bytes).
+template <element_format Elem>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, __m512 y0, __m512 y1) noexcept
+{
+    if constexpr (std::same_as<Elem, int8>) {
+        // Nearest-even to an integer, then [-127, 127]: vpmovsdb saturates 128 to 127, the max takes -128.
+        const __m512i lowest = _mm512_set1_epi32(-127);
+        const __m512i q0 = _mm512_max_epi32(_mm512_cvt_roundps_epi32(y0, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), lowest);
+        const __m512i q1 = _mm512_max_epi32(_mm512_cvt_roundps_epi32(y1, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), lowest);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtsepi32_epi8(q0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm512_cvtsepi32_epi8(q1));
+    } else {
+        constexpr int bits = Elem::info.total_bits;
+        // The low byte of each code and the float's top byte (its sign in bit 7), 32 of each in element order.
+        const __m512i low_bytes = _mm512_loadu_si512(dword_byte_index<0>.data());
+        const __m512i top_bytes = _mm512_loadu_si512(dword_byte_index<3>.data());
+        __m256i codes = _mm512_castsi512_si256(
+            _mm512_permutex2var_epi8(magnitude_codes<Elem>(y0), low_bytes, magnitude_codes<Elem>(y1)));
+        codes = _mm256_min_epu8(codes, _mm256_set1_epi8(static_cast<char>(Elem::info.max_magnitude_code)));
+        __m256i signs = _mm512_castsi512_si256(
+            _mm512_permutex2var_epi8(_mm512_castps_si512(y0), top_bytes, _mm512_castps_si512(y1)));
+        // Bit 7 of each byte down to the element's sign bit; a word shift moves it within its own byte.
+        if constexpr (bits < 8) signs = _mm256_srli_epi16(signs, 8 - bits);
+        // 0xF8 = a | (b & c): the code with the sign bit.
+        codes = _mm256_ternarylogic_epi32(codes, signs, _mm256_set1_epi8(static_cast<char>(Elem::info.sign_mask)), 0xF8);
+        if constexpr (bits == 8) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), codes);
+        } else {
+            const __m512i packed = simd::avx512::packing_detail::pack_step<bits>(_mm512_castsi256_si512(codes));
+            if constexpr (bits == 4)
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(packed));
+            else
+                _mm256_mask_storeu_epi8(out, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
+        }
+    }
+}
+
+// The elements of a block whose scale code needs more than one multiplication: the NaN code (zero elements)
+// and MXINT8's codes 0..5, whose multipliers 2^128 .. 2^133 are no floats.
+template <element_format Elem>
+void quantize_elements_scalar(const float* x, std::size_t length, std::uint8_t code, std::uint8_t* out) noexcept
+{
+    if (code == nan_scale_code) {
+        std::memset(out, 0, element_bytes<Elem>(length));  // a NaN or Inf block: zero codes
+        return;
+    }
+    const int k = 127 - static_cast<int>(code) + detail::fixed_point_shift<Elem>;
+    for (std::size_t i = 0; i < length; ++i)
+        out[i] = detail::encode_element<Elem>(detail::scale_by_power_of_two(x[i], k));  // MXINT8: a byte each
+}
+
+// The elements of one block, each multiplied by `multiplier` (a power of two) and encoded.
+template <element_format Elem>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void quantize_elements(const float* x, std::size_t length, const float* multiplier,
+                                                              std::uint8_t* out) noexcept
+{
+    const __m512 m = _mm512_set1_ps(*multiplier);
+    constexpr int rne = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    for (std::size_t i = 0; i < length; i += step) {
+        const __m512 y0 = _mm512_mul_round_ps(_mm512_loadu_ps(x + i), m, rne);
+        const __m512 y1 = _mm512_mul_round_ps(_mm512_loadu_ps(x + i + 16), m, rne);
+        store_elements<Elem>(out + element_bytes<Elem>(i), y0, y1);
+    }
+}
+
+// How one row segment is cut: `length` values (a multiple of 32) in blocks of `block_size` (a multiple of
+// 32), the last possibly shorter.
+struct segment {
+    const float* x;
+    std::size_t blocks;
+    std::size_t block_size;
+    std::size_t last_length;
+
+    constexpr std::size_t length_of(std::size_t b) const noexcept { return b + 1 < blocks ? block_size : last_length; }
+};
+
+// Blocks per chunk: the scales of a chunk are one vector of 16 lanes.
+inline constexpr std::size_t chunk_blocks = 16;
+
+// The scales of up to 16 blocks and the multipliers of their elements.
+struct chunk_scales {
+    alignas(64) float multipliers[chunk_blocks];
+    alignas(16) std::uint8_t codes[chunk_blocks];
+    unsigned scalar_route;  // bit j set: block j needs quantize_elements_scalar
+};
+
+// 2^(127 - code + fixed_point_shift) as float bits, lane by lane: normal for t = k + 127 in [1, 254], the
+// subnormal 2^-127 for t = 0 (code 254 of a float element); 0 for the NaN code and for t > 254 (MXINT8's codes
+// 0..5), which take the scalar route.
+template <element_format Elem>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512 multipliers_for(__m512i code) noexcept
+{
+    const __m512i t = _mm512_sub_epi32(_mm512_set1_epi32(254 + detail::fixed_point_shift<Elem>), code);
+    __m512i bits = _mm512_slli_epi32(t, 23);
+    bits = _mm512_mask_mov_epi32(bits, _mm512_cmpeq_epi32_mask(t, _mm512_setzero_si512()), _mm512_set1_epi32(0x00400000));
+    const __mmask16 none = _mm512_kor(_mm512_cmpeq_epi32_mask(code, _mm512_set1_epi32(nan_scale_code)),
+                                      _mm512_cmpgt_epi32_mask(t, _mm512_set1_epi32(254)));
+    return _mm512_castsi512_ps(_mm512_maskz_mov_epi32(static_cast<__mmask16>(~none), bits));
+}
+
+// Pass 1 over a chunk of `count` blocks from block `first`: maxima (a short chunk repeats its last block), scale codes (also stored to `scales`) and multipliers.
+template <element_format Elem, scale_rule Rule, std::size_t Fixed>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prepare_chunk(const segment& s, std::size_t first, std::size_t count,
+                                                          float8_e8m0fnu* scales, chunk_scales& out) noexcept
+{
+    __m512i lanes[chunk_blocks];
+    for (std::size_t j = 0; j < chunk_blocks; ++j) {
+        const std::size_t b = first + (count == chunk_blocks || j < count ? j : count - 1);
+        lanes[j] = block_maximum_lanes(s.x + b * s.block_size, Fixed != 0 ? Fixed : s.length_of(b));
+    }
+    const __m512i maxima = reduce_sixteen(lanes);
+    const __m512i code = scale_codes<Elem, Rule>(maxima);
+    _mm_store_si128(reinterpret_cast<__m128i*>(out.codes), _mm512_cvtepi32_epi8(code));
+    static_assert(sizeof(float8_e8m0fnu) == 1);
+    std::memcpy(scales + first, out.codes, count);
+    const __m512 m = multipliers_for<Elem>(code);
+    _mm512_store_ps(out.multipliers, m);
+    out.scalar_route = _mm512_cmpeq_epi32_mask(_mm512_castps_si512(m), _mm512_setzero_si512());
+}
+
+// Pass 2 over the same chunk: the elements.
+template <element_format Elem, std::size_t Fixed>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void encode_chunk(const segment& s, std::size_t first, std::size_t count,
+                                                         const chunk_scales& in, std::uint8_t* elements) noexcept
+{
+    for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t b = first + j;
+        const float* x = s.x + b * s.block_size;
+        const std::size_t length = Fixed != 0 ? Fixed : s.length_of(b);
+        std::uint8_t* out = elements + element_bytes<Elem>(b * s.block_size);
+        if ((in.scalar_route >> j) & 1u) [[unlikely]]
+            quantize_elements_scalar<Elem>(x, length, in.codes[j], out);
+        else
+            quantize_elements<Elem>(x, length, in.multipliers + j, out);
+    }
+}
+
+// The blocks of one row segment. Fixed is the block size when the compiler should know it (32, the default:
+// the loops over a block's vectors disappear; every block is then whole), else 0. Software-pipelined: the
+// scales of the next chunk are computed before the elements of this one, so the long dependency chain from
+// a chunk's values to its multipliers runs while the previous chunk's elements are encoded.
+template <element_format Elem, scale_rule Rule, std::size_t Fixed>
+LOWBIT_TARGET_AVX512 void quantize_blocks(const float* x, std::size_t length, std::size_t block_size,
+                                          std::uint8_t* elements, float8_e8m0fnu* scales) noexcept
+{
+    const std::size_t blocks = detail::blocks_for(length, block_size);
+    const segment s{x, blocks, block_size, length - (blocks - 1) * block_size};
+    chunk_scales prepared[2];
+    const auto count_at = [blocks](std::size_t first) { return blocks - first < chunk_blocks ? blocks - first : chunk_blocks; };
+    prepare_chunk<Elem, Rule, Fixed>(s, 0, count_at(0), scales, prepared[0]);
+    for (std::size_t first = 0, which = 0; first < blocks; first += chunk_blocks, which ^= 1) {
+        const std::size_t next = first + chunk_blocks;
+        if (next < blocks) prepare_chunk<Elem, Rule, Fixed>(s, next, count_at(next), scales, prepared[which ^ 1]);
+        encode_chunk<Elem, Fixed>(s, first, count_at(first), prepared[which], elements);
+    }
+}
+
+template <element_format Elem, scale_rule Rule>
+void quantize_blocks(const float* x, std::size_t length, std::size_t block_size, std::uint8_t* elements,
+                     float8_e8m0fnu* scales) noexcept
+{
+    if (block_size == step)
+        quantize_blocks<Elem, Rule, step>(x, length, block_size, elements, scales);
+    else
+        quantize_blocks<Elem, Rule, 0>(x, length, block_size, elements, scales);
+}
+
+template <element_format Elem>
+void quantize(const float* x, std::size_t length, std::size_t block_size, std::uint8_t* elements,
+              float8_e8m0fnu* scales, scale_rule rule) noexcept
+{
+    switch (rule) {
+    case scale_rule::floor: return quantize_blocks<Elem, scale_rule::floor>(x, length, block_size, elements, scales);
+    case scale_rule::ceil: return quantize_blocks<Elem, scale_rule::ceil>(x, length, block_size, elements, scales);
+    case scale_rule::even: return quantize_blocks<Elem, scale_rule::even>(x, length, block_size, elements, scales);
+    case scale_rule::rceil: return quantize_blocks<Elem, scale_rule::rceil>(x, length, block_size, elements, scales);
+    }
+}
+
+// ---- dequantize: packed element bytes -> values before the scale ------------------------------------------
+
+// The lookup tables of the float element decoders: the planes of the value's bytes 2 and 3 (every value has
+// zero low 16 bits), loaded once per call.
+template <element_format Elem>
+struct element_decoder {
+    __m512i lo_table[2];
+    __m512i hi_table[2];
+    __m512i widen[2];
+
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 element_decoder() noexcept
+    {
+        if constexpr (!std::same_as<Elem, int8>) {
+            static_assert(simd::kernel_detail::high_half_decodable<Elem>());
+            for (std::size_t k = 0; k < 2; ++k) {
+                lo_table[k] = _mm512_loadu_si512(simd::kernel_detail::byte_plane<Elem, 2>.data() + 64 * k);
+                hi_table[k] = _mm512_loadu_si512(simd::kernel_detail::byte_plane<Elem, 3>.data() + 64 * k);
+                widen[k] = _mm512_loadu_si512(simd::avx512::kernel_detail::widen_index[k].data());
+            }
+        }
+    }
+
+    // The values of the 32 elements whose packed bytes start at `in`.
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void decode(const std::uint8_t* in, __m512& v0, __m512& v1) const noexcept
+    {
+        if constexpr (std::same_as<Elem, int8>) {
+            v0 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in))));
+            v1 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 16))));
+        } else {
+            constexpr int bits = Elem::info.total_bits;
+            __m512i lo;
+            __m512i hi;
+            if constexpr (bits == 8) {
+                static_assert(simd::kernel_detail::top_bit_is_sign<Elem>());
+                // vpermi2b reads 7 index bits; 0xF8 = a | (b & c) puts the code's bit 7 into the float's sign.
+                const __m512i codes = _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in)));
+                lo = _mm512_permutex2var_epi8(lo_table[0], codes, lo_table[1]);
+                hi = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(hi_table[0], codes, hi_table[1]), codes,
+                                               _mm512_set1_epi8(static_cast<char>(0x80)), 0xF8);
+            } else {
+                // Unpacked to one code per byte (6 significant index bits: the first 64 entries of the planes).
+                const __m512i packed =
+                    bits == 4 ? _mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)))
+                              : _mm512_maskz_loadu_epi8(0x0000000000FFFFFFull, in);
+                const __m512i codes = simd::avx512::packing_detail::unpack_step<bits>(packed);
+                lo = _mm512_permutexvar_epi8(codes, lo_table[0]);
+                hi = _mm512_permutexvar_epi8(codes, hi_table[0]);
+            }
+            constexpr __mmask64 top_bytes = simd::avx512::kernel_detail::float_top_bytes;
+            v0 = _mm512_castsi512_ps(_mm512_maskz_permutex2var_epi8(top_bytes, lo, widen[0], hi));
+            v1 = _mm512_castsi512_ps(_mm512_maskz_permutex2var_epi8(top_bytes, lo, widen[1], hi));
+        }
+    }
+};
+
+// The blocks of one row segment, as quantize_blocks cuts them.
+template <element_format Elem>
+LOWBIT_TARGET_AVX512 void dequantize(const std::uint8_t* elements, const float8_e8m0fnu* scales, std::size_t length,
+                                     std::size_t block_size, float* out) noexcept
+{
+    const element_decoder<Elem> decoder;
+    constexpr int rne = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    for (std::size_t first = 0, b = 0; first < length; first += block_size, ++b) {
+        const std::size_t block_end = first + block_size < length ? first + block_size : length;
+        const std::uint8_t code = scales[b].bits();
+        if (code == nan_scale_code) {
+            const __m512 nan = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FC00000));
+            for (std::size_t i = first; i < block_end; i += 16) _mm512_storeu_ps(out + i, nan);
+            continue;
+        }
+        const __m512 m = _mm512_set1_ps(dequantize_multipliers<Elem>[code]);
+        for (std::size_t i = first; i < block_end; i += step) {
+            __m512 v0;
+            __m512 v1;
+            decoder.decode(elements + element_bytes<Elem>(i), v0, v1);
+            _mm512_storeu_ps(out + i, _mm512_mul_round_ps(v0, m, rne));
+            _mm512_storeu_ps(out + i + 16, _mm512_mul_round_ps(v1, m, rne));
+        }
+    }
+}
+
+}  // namespace fused_avx512
+}  // namespace engine
+}  // namespace LOWBIT_SIMD_ABI
+}  // namespace lowbit::mx
+
+LOWBIT_SIMD_WARNINGS_POP
+
+#endif  // LOWBIT_SIMD_X86
