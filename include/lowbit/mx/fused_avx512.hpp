@@ -64,16 +64,6 @@ inline constexpr std::array<float, 256> dequantize_multipliers = [] {
     return m;
 }();
 
-// vpermt2b indices gathering byte `Byte` of every dword of two vectors: result byte j < 16 from dword j of
-// the first, byte 16 + j from dword j of the second.
-template <int Byte>
-inline constexpr std::array<std::uint8_t, 64> dword_byte_index = [] {
-    std::array<std::uint8_t, 64> index{};
-    for (std::size_t j = 0; j < 32; ++j)
-        index[j] = static_cast<std::uint8_t>((j < 16 ? 4 * j : 64 + 4 * (j - 16)) + Byte);
-    return index;
-}();
-
 // ---- the block scales -----------------------------------------------------------------------------------
 
 // The lane-wise maximum magnitude (as float bits) of a block of `length` values, a multiple of 32. Integer
@@ -157,23 +147,16 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i scale_codes(__m512i maxima) noex
 
 // ---- quantize: scaled values -> packed element bytes --------------------------------------------------------
 
-// 16 scaled values -> their element magnitude codes (dwords, not yet saturated), by the nearest-even shortcut.
+// 16 scaled values -> their element magnitude codes (dwords, not yet saturated), by the magnitude half of the
+// bulk encoders' nearest-even shortcut. Its mask of lanes outside the shortcut is not needed: scaled values
+// are finite and below 2^(emax + 1), and every MX float element rounds float32 subnormals by addition.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i magnitude_codes(__m512 scaled) noexcept
 {
-    using S = simd::kernel_detail::nearest_even_shortcut<T>;
-    static_assert(S::subnormals_by_addition, "every MX float element has a subnormal spacing above float32's");
-    const __m512i magnitude = _mm512_and_si512(_mm512_castps_si512(scaled), _mm512_set1_epi32(0x7FFFFFFF));
-    // Normal range: add half an ulp minus one, plus one where the kept lsb is odd, and shift.
-    const __mmask16 odd = _mm512_test_epi32_mask(magnitude, _mm512_set1_epi32(1 << S::shift));
-    __m512i rounded = _mm512_add_epi32(magnitude, _mm512_set1_epi32(static_cast<int>(S::offset)));
-    rounded = _mm512_mask_add_epi32(rounded, odd, rounded, _mm512_set1_epi32(1));
-    const __m512i code = _mm512_srli_epi32(rounded, S::shift);
-    // Below the smallest normal: the float adder rounds |y| + A at the subnormal spacing.
-    const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, _mm512_set1_epi32(static_cast<int>(S::min_normal_bits)));
-    const __m512 addend = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(S::addend_bits)));
-    const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    return _mm512_mask_sub_epi32(code, below_normal, _mm512_castps_si512(sum), _mm512_castps_si512(addend));
+    static_assert(simd::kernel_detail::nearest_even_shortcut<T>::subnormals_by_addition);
+    __m512i codes;
+    static_cast<void>(simd::avx512::kernel_detail::shortcut_magnitude_codes<T>(_mm512_castps_si512(scaled), codes));
+    return codes;
 }
 
 // 32 scaled values -> their packed element bytes at `out` (32, 24 or 16 bytes).
@@ -190,6 +173,7 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, _
     } else {
         constexpr int bits = Elem::info.total_bits;
         // The low byte of each code and the float's top byte (its sign in bit 7), 32 of each in element order.
+        using simd::avx512::kernel_detail::dword_byte_index;
         const __m512i low_bytes = _mm512_loadu_si512(dword_byte_index<0>.data());
         const __m512i top_bytes = _mm512_loadu_si512(dword_byte_index<3>.data());
         __m256i codes = _mm512_castsi512_si256(

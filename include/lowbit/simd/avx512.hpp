@@ -121,35 +121,60 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(T* out, __m512i codes) 
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi32_epi16(codes));
 }
 
-// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 16 lanes: the codes, and the
-// mask of the lanes it cannot do, for which the caller must use encode_lanes instead.
+// The magnitude half of the nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 16 lanes:
+// the codes without their sign, and the mask of the lanes it cannot do (beyond T's largest finite value, Inf,
+// NaN; for formats without subnormals_by_addition also nonzero values below the smallest normal). Lanes
+// beyond the largest finite value come out as codes above max_code, which saturating callers (MX) may clamp.
 template <floating_format T>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_shortcut_lanes(__m512i bits, __m512i& codes) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 shortcut_magnitude_codes(__m512i bits, __m512i& codes) noexcept
 {
     using S = simd::kernel_detail::nearest_even_shortcut<T>;
     const __m512i magnitude = _mm512_and_si512(bits, set1(0x7FFFFFFFu));
-    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(magnitude, S::shift), set1(1));
-    __m512i code = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(magnitude, set1(S::offset)), lsb), S::shift);
+    // Half an ulp minus one, plus one where the kept lsb is odd (a test and a masked add), then the shift.
+    const __mmask16 odd = _mm512_test_epi32_mask(magnitude, set1(1u << S::shift));
+    __m512i rounded = _mm512_add_epi32(magnitude, set1(S::offset));
+    rounded = _mm512_mask_add_epi32(rounded, odd, rounded, set1(1));
+    codes = _mm512_srli_epi32(rounded, S::shift);
     const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, set1(S::min_normal_bits));
-    __mmask16 outside;
     if constexpr (S::subnormals_by_addition) {
         const __m512 addend = _mm512_castsi512_ps(set1(S::addend_bits));
         const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend,
                                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        code = _mm512_mask_sub_epi32(code, below_normal, _mm512_castps_si512(sum), set1(S::addend_bits));
-        outside = _mm512_cmpgt_epu32_mask(code, set1(S::max_code));
+        codes = _mm512_mask_sub_epi32(codes, below_normal, _mm512_castps_si512(sum), set1(S::addend_bits));
+        return _mm512_cmpgt_epu32_mask(codes, set1(S::max_code));
     } else {
         // Below normal only ±0 is taken (code 0); anything else goes to the general lanes.
         const __mmask16 zero = _mm512_testn_epi32_mask(magnitude, magnitude);
-        code = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~zero), code);
-        outside = _kor_mask16(_mm512_cmpgt_epu32_mask(code, set1(S::max_code)), _kandn_mask16(zero, below_normal));
+        codes = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~zero), codes);
+        return _kor_mask16(_mm512_cmpgt_epu32_mask(codes, set1(S::max_code)), _kandn_mask16(zero, below_normal));
     }
+}
+
+// The whole shortcut on 16 lanes: the codes with their signs, and the mask of the lanes it cannot do, for
+// which the caller must use encode_lanes instead.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_shortcut_lanes(__m512i bits, __m512i& codes) noexcept
+{
+    using S = simd::kernel_detail::nearest_even_shortcut<T>;
+    __m512i code;
+    const __mmask16 outside = shortcut_magnitude_codes<T>(bits, code);
     const __m512i sign_bits = _mm512_srli_epi32(bits, S::sign_shift);
     // 0xF8 = a | (b & c): the code with the sign bit taken from the shifted float.
     codes = _mm512_ternarylogic_epi32(code, sign_bits, set1(S::sign_mask), 0xF8);
     if constexpr (!S::negative_zero) codes = _mm512_maskz_mov_epi32(_mm512_test_epi32_mask(code, code), codes);
     return outside;
 }
+
+// vpermt2b indices gathering byte `Byte` of every dword of two vectors: result byte j < 16 from dword j of
+// the first, byte 16 + j from dword j of the second (the upper 32 result bytes are not used). The MX kernels
+// narrow 32 codes and gather 32 signs with them.
+template <int Byte>
+inline constexpr std::array<std::uint8_t, 64> dword_byte_index = [] {
+    std::array<std::uint8_t, 64> index{};
+    for (std::size_t j = 0; j < 32; ++j)
+        index[j] = static_cast<std::uint8_t>((j < 16 ? 4 * j : 64 + 4 * (j - 16)) + Byte);
+    return index;
+}();
 
 // 16 codes by the shortcut where every lane allows it, else by the general lanes.
 template <floating_format T>
