@@ -288,4 +288,30 @@ TEST_CASE("mx simd: DAZ or FTZ in MXCSR leaves the results unchanged", "[mx][sim
         }
     }
 }
+
+TEST_CASE("mx simd: quantize and dequantize raise no floating-point flags", "[mx][simd]")
+{
+    // Signalling NaNs, Inf, float32 subnormals and products that underflow: every float instruction of the
+    // kernels suppresses exceptions, and the window path's arithmetic is integer-only.
+    const isa_restorer restore;
+    std::mt19937 rng(212);
+    std::vector<float> x = fused_kernel_input<mx::fp8_e4m3>(rng, 2048);
+    x[100] = std::bit_cast<float>(0x7F800001u);  // a signalling NaN
+    for (isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        for (std::size_t block_size : {std::size_t{32}, std::size_t{7}}) {
+            std::vector<std::uint8_t> bytes(x.size());
+            std::vector<e8m0> scales(mx::scale_count(x.size(), block_size));
+            std::vector<float> back(x.size());
+            const unsigned saved = _mm_getcsr();
+            _mm_setcsr(saved & ~0x3Fu);
+            mx::quantize<mx::fp8_e4m3>(x, bytes, scales, mx::scale_rule::rceil, block_size);
+            mx::dequantize<mx::fp8_e4m3>(bytes, scales, back, block_size);
+            const unsigned flags = _mm_getcsr() & 0x3Fu;
+            _mm_setcsr(saved);
+            CAPTURE(lowbit::simd::isa_name(which), block_size);
+            CHECK(flags == 0);
+        }
+    }
+}
 #endif

@@ -3,7 +3,8 @@
 // (lookup, scaling). The window path of codec_engine.hpp stages every 512 values through stack buffers and
 // dispatched calls, which cost far more than the arithmetic; these kernels compute the same bytes and bits:
 // - the block maximum is the integer maximum of the magnitude bits, as amax_bits_of takes it;
-// - the scale code comes from the same scale_code_from_amax_bits;
+// - the scale codes of 16 blocks are computed in vector lanes by scale_codes, the integer arithmetic of
+//   scale_code_from_amax_bits (checked against it for every float32 magnitude, every element and rule);
 // - x * 2^k is one vmulps by the float 2^k with embedded nearest-even rounding: the exact product rounded once,
 //   which is what detail::scale_by_power_of_two computes (2^k is a float for k in [-149, 127], subnormal
 //   below -126);
@@ -117,11 +118,13 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i scale_codes(__m512i maxima) noex
         emax = 0;
     }
     // floor(log2 v) + 127 and the fraction of v's normalised significand. A float32 subnormal v is converted
-    // to float exactly (it has at most 23 bits), which normalises it; its log2 is then 149 binades lower.
+    // to float exactly (it has at most 23 bits), which normalises it; its log2 is then 149 binades lower. (The
+    // other lanes' conversions are inexact and unused; the embedded rounding keeps them from raising flags.)
     // v = 0 comes out as -149, which every rule clamps to code 0.
     const __m512i field = _mm512_srli_epi32(v, 23);
     const __mmask16 subnormal = _mm512_cmpeq_epi32_mask(field, zero);
-    const __m512i normalised = _mm512_castps_si512(_mm512_cvtepi32_ps(v));
+    const __m512i normalised =
+        _mm512_castps_si512(_mm512_cvt_roundepi32_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
     __m512i code = _mm512_mask_sub_epi32(field, subnormal, _mm512_srli_epi32(normalised, 23), _mm512_set1_epi32(149));
     const __m512i fraction =
         _mm512_and_si512(_mm512_mask_mov_epi32(v, subnormal, normalised), _mm512_set1_epi32(0x7FFFFF));
@@ -260,21 +263,27 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512 multipliers_for(__m512i code) noe
     return _mm512_castsi512_ps(_mm512_maskz_mov_epi32(static_cast<__mmask16>(~none), bits));
 }
 
-// Pass 1 over a chunk of `count` blocks from block `first`: maxima (a short chunk repeats its last block), scale codes (also stored to `scales`) and multipliers.
+// Pass 1 over a chunk of `count` blocks from block `first`: maxima (a short chunk repeats its last block),
+// scale codes (also stored to `scales`) and multipliers.
 template <element_format Elem, scale_rule Rule, std::size_t Fixed>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prepare_chunk(const segment& s, std::size_t first, std::size_t count,
                                                           float8_e8m0fnu* scales, chunk_scales& out) noexcept
 {
     __m512i lanes[chunk_blocks];
+    const std::size_t last = count - 1;
     for (std::size_t j = 0; j < chunk_blocks; ++j) {
-        const std::size_t b = first + (count == chunk_blocks || j < count ? j : count - 1);
+        const std::size_t b = first + (j < last ? j : last);
         lanes[j] = block_maximum_lanes(s.x + b * s.block_size, Fixed != 0 ? Fixed : s.length_of(b));
     }
     const __m512i maxima = reduce_sixteen(lanes);
     const __m512i code = scale_codes<Elem, Rule>(maxima);
-    _mm_store_si128(reinterpret_cast<__m128i*>(out.codes), _mm512_cvtepi32_epi8(code));
+    const __m128i code_bytes = _mm512_cvtepi32_epi8(code);
+    _mm_store_si128(reinterpret_cast<__m128i*>(out.codes), code_bytes);
     static_assert(sizeof(float8_e8m0fnu) == 1);
-    std::memcpy(scales + first, out.codes, count);
+    if (count == chunk_blocks)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(scales + first), code_bytes);
+    else
+        std::memcpy(scales + first, out.codes, count);
     const __m512 m = multipliers_for<Elem>(code);
     _mm512_store_ps(out.multipliers, m);
     out.scalar_route = _mm512_cmpeq_epi32_mask(_mm512_castps_si512(m), _mm512_setzero_si512());
