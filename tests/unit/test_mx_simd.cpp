@@ -196,9 +196,11 @@ void check_fused_layouts(std::uint32_t seed)
 {
     const isa_restorer restore;
     std::mt19937 rng(seed);
-    // 17 and 40 blocks of 32 cross the chunks of 16; 1000 leaves a short block of 8 to the windows.
+    // 17 and 40 blocks of 32 cross the chunks of 16; 1000 leaves a short block of 8 to the windows, 20 a
+    // vector with no block for the fused kernels.
     for (std::size_t block_size : {std::size_t{32}, std::size_t{64}, std::size_t{96}}) {
-        for (std::size_t count : {std::size_t{32}, std::size_t{544}, std::size_t{1280}, std::size_t{1000}, std::size_t{1184}}) {
+        for (std::size_t count : {std::size_t{20}, std::size_t{32}, std::size_t{544}, std::size_t{1280}, std::size_t{1000},
+                                  std::size_t{1184}}) {
             const std::vector<float> x = fused_kernel_input<Elem>(rng, count);
             for (mx::scale_rule rule : mx::all_scale_rules) {
                 REQUIRE(lowbit::simd::set_isa(isa::scalar));
