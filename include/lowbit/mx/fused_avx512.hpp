@@ -357,6 +357,21 @@ void quantize(const float* x, std::size_t length, std::size_t block_size, std::u
 
 // ---- dequantize: packed element bytes -> values before the scale ------------------------------------------
 
+// vpermt2b indices widening the looked-up bytes of 32 FP4 elements to floats, for the FP4 decoder's byte
+// order: element 2i was looked up at byte i (low nibbles), element 2i + 1 at byte 16 + i (high nibbles).
+// Dword j of vector k takes byte 2 from the low plane and byte 3 from the high plane (64 + position).
+inline constexpr std::array<std::array<std::uint8_t, 64>, 2> nibble_widen_index = [] {
+    std::array<std::array<std::uint8_t, 64>, 2> index{};
+    for (std::size_t k = 0; k < 2; ++k)
+        for (std::size_t j = 0; j < 16; ++j) {
+            const std::size_t element = 16 * k + j;
+            const std::size_t position = element % 2 == 0 ? element / 2 : 16 + element / 2;
+            index[k][4 * j + 2] = static_cast<std::uint8_t>(position);
+            index[k][4 * j + 3] = static_cast<std::uint8_t>(64 + position);
+        }
+    return index;
+}();
+
 // The lookup tables of the float element decoders: the planes of the value's bytes 2 and 3 (every value has
 // zero low 16 bits), loaded once per call.
 template <element_format Elem>
@@ -372,7 +387,8 @@ struct element_decoder {
             for (std::size_t k = 0; k < 2; ++k) {
                 lo_table[k] = _mm512_loadu_si512(simd::kernel_detail::byte_plane<Elem, 2>.data() + 64 * k);
                 hi_table[k] = _mm512_loadu_si512(simd::kernel_detail::byte_plane<Elem, 3>.data() + 64 * k);
-                widen[k] = _mm512_loadu_si512(simd::avx512::kernel_detail::widen_index[k].data());
+                widen[k] = _mm512_loadu_si512(Elem::info.total_bits == 4 ? nibble_widen_index[k].data()
+                                                                         : simd::avx512::kernel_detail::widen_index[k].data());
             }
         }
     }
@@ -394,12 +410,18 @@ struct element_decoder {
                 lo = _mm512_permutex2var_epi8(lo_table[0], codes, lo_table[1]);
                 hi = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(hi_table[0], codes, hi_table[1]), codes,
                                                _mm512_set1_epi8(static_cast<char>(0x80)), 0xF8);
+            } else if constexpr (bits == 4) {
+                // The 16 bytes as the index of the low nibbles, and shifted down by 4 (within 16-bit words) as
+                // that of the high nibbles: 32-byte vpermb reads 5 index bits, and the planes repeat every 16
+                // entries, so the neighbouring nibble's bit that comes along is harmless. Half-width lookups.
+                const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+                const __m256i index = _mm256_inserti128_si256(_mm256_castsi128_si256(packed), _mm_srli_epi16(packed, 4), 1);
+                lo = _mm512_castsi256_si512(_mm256_permutexvar_epi8(index, _mm512_castsi512_si256(lo_table[0])));
+                hi = _mm512_castsi256_si512(_mm256_permutexvar_epi8(index, _mm512_castsi512_si256(hi_table[0])));
             } else {
                 // Unpacked to one code per byte (6 significant index bits: the first 64 entries of the planes).
-                const __m512i packed =
-                    bits == 4 ? _mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)))
-                              : _mm512_maskz_loadu_epi8(0x0000000000FFFFFFull, in);
-                const __m512i codes = simd::avx512::packing_detail::unpack_step<bits>(packed);
+                const __m512i codes =
+                    simd::avx512::packing_detail::unpack_step<bits>(_mm512_maskz_loadu_epi8(0x0000000000FFFFFFull, in));
                 lo = _mm512_permutexvar_epi8(codes, lo_table[0]);
                 hi = _mm512_permutexvar_epi8(codes, hi_table[0]);
             }
