@@ -242,6 +242,9 @@ struct segment {
 // Blocks per chunk: the scales of a chunk are one vector of 16 lanes.
 inline constexpr std::size_t chunk_blocks = 16;
 
+// How far ahead of the elements pass 2 prefetches the input, in chunks.
+inline constexpr std::size_t prefetch_chunks = 4;
+
 // The scales of up to 16 blocks and the multipliers of their elements.
 struct chunk_scales {
     alignas(64) float multipliers[chunk_blocks];
@@ -298,10 +301,11 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void encode_chunk(const segment& s, std:
         const std::size_t b = first + j;
         const float* x = s.x + b * s.block_size;
         const std::size_t length = Fixed != 0 ? Fixed : s.length_of(b);
-        // The block two chunks ahead, which the next pass 1 reads: from DRAM, the hardware prefetcher alone
-        // leaves the loads of pass 1 waiting. Prefetches never fault, also past the end of the input; the
-        // address is integer arithmetic, since a pointer that far past the end would be undefined.
-        const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(x) + 2 * chunk_blocks * s.block_size * sizeof(float);
+        // The block four chunks ahead (8 KiB for blocks of 32), which a later pass 1 reads: from DRAM, the
+        // hardware prefetcher alone leaves the loads of pass 1 waiting (at 64 Mi values, 2, 4 and 8 chunks
+        // ahead measured about 0.3, 0.2 and 0.2 ns per value). Prefetches never fault, also past the end of
+        // the input; the address is integer arithmetic, since a pointer that far past the end is undefined.
+        const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(x) + prefetch_chunks * chunk_blocks * s.block_size * sizeof(float);
         for (std::size_t i = 0; i < length; i += 16)
             _mm_prefetch(reinterpret_cast<const char*>(ahead + i * sizeof(float)), _MM_HINT_T0);
         std::uint8_t* out = elements + element_bytes<Elem>(b * s.block_size);
