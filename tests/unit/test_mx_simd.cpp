@@ -197,11 +197,20 @@ void check_fused_layouts(std::uint32_t seed)
     const isa_restorer restore;
     std::mt19937 rng(seed);
     // 17 and 40 blocks of 32 cross the chunks of 16; 1000 leaves a short block of 8 to the windows, 20 a
-    // vector with no block for the fused kernels.
+    // vector with no block for the fused kernels. 1024 values of adversarial blocks only: chunks without a
+    // block that needs the scalar route, which take the lean loop.
     for (std::size_t block_size : {std::size_t{32}, std::size_t{64}, std::size_t{96}}) {
         for (std::size_t count : {std::size_t{20}, std::size_t{32}, std::size_t{544}, std::size_t{1280}, std::size_t{1000},
-                                  std::size_t{1184}}) {
-            const std::vector<float> x = fused_kernel_input<Elem>(rng, count);
+                                  std::size_t{1184}, std::size_t{1024}}) {
+            std::vector<float> x;
+            if (count == 1024) {
+                while (x.size() < count) {
+                    const std::vector<float> block = ref::adversarial_block<Elem>(rng, 32);
+                    x.insert(x.end(), block.begin(), block.end());
+                }
+            } else {
+                x = fused_kernel_input<Elem>(rng, count);
+            }
             for (mx::scale_rule rule : mx::all_scale_rules) {
                 REQUIRE(lowbit::simd::set_isa(isa::scalar));
                 const outputs scalar = run_everything<Elem>(x, rule, block_size);
