@@ -155,7 +155,8 @@ void set(std::span<std::uint8_t> bytes, std::size_t index, T value)
     }
 }
 
-// float32 -> packed codes: element i of `out` is lowbit::convert<T>(in[i], options), on the active isa.
+// float32 -> packed codes: element i of `out` is lowbit::convert<T>(in[i], options), on the active isa: in
+// one pass where the isa has a fused kernel for T, else encoded chunk by chunk into a code buffer and packed.
 // out.size() must be bytes_for<T>(in.size()) (else std::invalid_argument, nothing written).
 template <packable_format T>
 void convert(std::span<const float> in, std::span<std::uint8_t> out, const conversion_options& options)
@@ -164,6 +165,10 @@ void convert(std::span<const float> in, std::span<std::uint8_t> out, const conve
     const std::size_t expected = bytes_for<T>(in.size());
     if (out.size() != expected) detail::throw_size_mismatch("lowbit::packed::convert", out.size(), expected, in.size());
     const simd::isa which = simd::active_isa();
+    if (const simd::packed_encode_kernel one_pass = simd::select_packed_encode<T>(which, options.rounding)) {
+        if (!in.empty()) one_pass(in.data(), out.data(), in.size(), options);
+        return;
+    }
     const simd::encode_kernel<T> encode = simd::select_encode<T>(which, options.rounding);
     const simd::pack_kernel pack_codes = simd::select_pack<bits>(which);
     std::array<T, layout::chunk_elements> codes;
@@ -185,6 +190,7 @@ void convert(std::span<const float> in, std::span<std::uint8_t> out, rounding mo
 }
 
 // packed codes -> float32 (exact); out.size() is the element count, in.size() must be bytes_for<T>(out.size()).
+// In one pass where the isa has a one-pass decoder for T, else unpacked chunk by chunk and decoded.
 template <packable_format T>
     requires T::decodes_exactly_to_float
 void convert(std::span<const std::uint8_t> in, std::span<float> out)

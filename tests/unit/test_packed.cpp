@@ -10,6 +10,7 @@
 #include <lowbit/lowbit.hpp>
 #include <lowbit/packed.hpp>
 #include <lowbit/simd/isa.hpp>
+#include <lowbit/simd/packing_dispatch.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -22,6 +23,10 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#if LOWBIT_SIMD_X86
+#include <xmmintrin.h>
+#endif
 
 namespace {
 
@@ -416,11 +421,12 @@ std::vector<T> scalar_codes(std::span<const float> in, const lowbit::conversion_
 }
 
 template <class T>
-void check_encode_all_options(isa which)
+void check_encode_all_options(isa which,
+                              const std::vector<lowbit::conversion_options>& option_sets = lowbit_test::every_conversion_options())
 {
     const std::vector<float> in = adversarial_inputs<T>();
     std::vector<std::uint8_t> out(packed::bytes_for<T>(in.size()));
-    for (const lowbit::conversion_options& o : lowbit_test::every_conversion_options()) {
+    for (const lowbit::conversion_options& o : option_sets) {
         packed::convert<T>(in, out, o);
         const std::vector<std::uint8_t> expected = reference_pack(scalar_codes<T>(in, o));
         if (out != expected) {
@@ -594,3 +600,197 @@ TEST_CASE("packed: overloads accept spans of mutable and const data", "[packed]"
     packed::convert<float6_e3m2fn>(std::span<float>(values), std::span<std::uint8_t>(again));
     CHECK(again == bytes);
 }
+
+namespace {
+
+// A packable format without a vector encoder (unsigned) whose values have at most 4 significant bits: the
+// bulk conversions take the chunked path (encode to codes, then pack), and the decoders whatever the isa has.
+using ue3m3 = lowbit::float_format<3, 3, 3, lowbit::specials::finite, lowbit::sign_bit::absent>;
+
+// Values inside T's finite range (and their float neighbours, float subnormals, zeros): every 16-lane block
+// of them stays on the vector encoders' nearest-even shortcut, which the adversarial pool, with an
+// out-of-range value in almost every block, mostly leaves.
+template <class T>
+std::vector<float> in_range_inputs()
+{
+    const auto max = static_cast<float>(std::numeric_limits<T>::max());
+    std::mt19937 rng(99);
+    std::uniform_real_distribution<float> in_range(-max, max);
+    std::uniform_real_distribution<float> small(-0.25f, 0.25f);
+    std::vector<float> in;
+    for (int k = 0; k < 3000; ++k) in.push_back(k % 3 == 0 ? small(rng) : in_range(rng));
+    for (const std::uint32_t b : {0x00000000u, 0x80000000u, 0x00000001u, 0x807FFFFFu})
+        in[static_cast<std::size_t>(b % 2999)] = std::bit_cast<float>(b);
+    return in;
+}
+
+std::vector<std::size_t> step_lengths()
+{
+    std::vector<std::size_t> result;
+    for (std::size_t n = 0; n <= 200; ++n) result.push_back(n);
+    for (const std::size_t n : {255u, 256u, 257u, 319u, 320u, 321u, 1029u}) result.push_back(n);
+    return result;
+}
+
+// float32 -> packed under each rounding mode (each has its own kernel) at every length around the fused
+// kernels' 32- and 64-element steps, from both pools, with guard bytes; then the bytes decoded back, once
+// as written and once with the padding bits of the last byte set (they must be ignored).
+template <class T>
+void check_rounding_modes_at_every_length(isa which)
+{
+    const std::vector<float> pools[] = {adversarial_inputs<T>(), in_range_inputs<T>()};
+    for (int r = 0; r < 5; ++r) {
+        lowbit::conversion_options o;
+        o.rounding = static_cast<lowbit::rounding>(r);
+        o.overflow = r % 2 == 0 ? lowbit::overflow::nonsaturating : lowbit::overflow::saturate_finite;
+        for (std::size_t p = 0; p < 2; ++p) {
+            for (const std::size_t n : step_lengths()) {
+                const std::size_t start = (n * 11 + static_cast<std::size_t>(r) * 17) % (pools[p].size() - n);
+                const std::span<const float> in(pools[p].data() + start, n);
+                const std::size_t byte_offset = (n + static_cast<std::size_t>(r)) % 8;
+                INFO(isa_text(which) << ", " << width<T> << "-bit, rounding " << r << ", pool " << p << ", n = " << n
+                                     << ", input offset " << start << ", byte offset " << byte_offset);
+                const std::vector<T> codes = scalar_codes<T>(in, o);
+                const std::vector<std::uint8_t> expected = reference_pack(codes);
+                std::vector<std::uint8_t> byte_buffer(expected.size() + 16, guard_byte);
+                const std::span<std::uint8_t> bytes(byte_buffer.data() + byte_offset, expected.size());
+                packed::convert<T>(in, bytes, o);
+                for (std::size_t k = 0; k < byte_buffer.size(); ++k) {
+                    const bool inside = k >= byte_offset && k < byte_offset + expected.size();
+                    const std::uint8_t want = inside ? expected[k - byte_offset] : guard_byte;
+                    if (byte_buffer[k] != want) {
+                        INFO("encode: byte " << k << (inside ? "" : " (guard)"));
+                        REQUIRE(int{byte_buffer[k]} == int{want});
+                    }
+                }
+                std::vector<std::uint8_t> padded = expected;
+                if ((width<T> * n) % 8 != 0)
+                    padded.back() = static_cast<std::uint8_t>(padded.back() | (0xFFu << (width<T> * n % 8)));
+                const std::vector<std::uint8_t>* const sources[] = {&expected, &padded};
+                for (const std::vector<std::uint8_t>* source : sources) {
+                    std::vector<float> values(n + 2, -3.0f);
+                    packed::convert<T>(std::span<const std::uint8_t>(*source), std::span<float>(values.data() + 1, n));
+                    REQUIRE(values.front() == -3.0f);
+                    REQUIRE(values.back() == -3.0f);
+                    for (std::size_t k = 0; k < n; ++k)
+                        REQUIRE(std::bit_cast<std::uint32_t>(values[k + 1]) ==
+                                std::bit_cast<std::uint32_t>(static_cast<float>(codes[k])));
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("packed: the vector paths convert the named formats in one pass", "[packed]")
+{
+    // Guards the tests above against silently testing the chunked fallback instead of the fused kernels.
+    using lowbit::simd::select_packed_decode;
+    using lowbit::simd::select_packed_encode;
+    for (const isa which : isas()) {
+        if (which == isa::scalar) continue;
+        INFO(isa_text(which));
+        for (int r = 0; r < 5; ++r) {
+            const auto mode = static_cast<lowbit::rounding>(r);
+            CHECK(select_packed_encode<float4_e2m1fn>(which, mode) != nullptr);
+            CHECK(select_packed_encode<float6_e2m3fn>(which, mode) != nullptr);
+            CHECK(select_packed_encode<float6_e3m2fn>(which, mode) != nullptr);
+            CHECK(select_packed_encode<ue3m3>(which, mode) == nullptr);  // no vector encoder: chunked
+        }
+        CHECK(select_packed_decode<float4_e2m1fn>(which) != nullptr);
+        CHECK(select_packed_decode<float6_e2m3fn>(which) != nullptr);
+        CHECK(select_packed_decode<float6_e3m2fn>(which) != nullptr);
+    }
+    CHECK(select_packed_encode<float4_e2m1fn>(isa::scalar, lowbit::rounding::nearest_even) == nullptr);
+    CHECK(select_packed_decode<float4_e2m1fn>(isa::scalar) == nullptr);
+}
+
+TEST_CASE("packed: float32 -> packed under every rounding mode at every length, and back", "[packed]")
+{
+    const isa_restorer restore;
+    for (const isa which : isas()) {
+        lowbit::simd::set_isa(which);
+        check_rounding_modes_at_every_length<float4_e2m1fn>(which);
+        check_rounding_modes_at_every_length<float6_e2m3fn>(which);
+        check_rounding_modes_at_every_length<float6_e3m2fn>(which);
+    }
+}
+
+TEST_CASE("packed: a format without vector kernels converts through the chunked path", "[packed]")
+{
+    static_assert(packed::packable_format<ue3m3>);
+    const isa_restorer restore;
+    for (const isa which : isas()) {
+        lowbit::simd::set_isa(which);
+        check_encode_all_options<ue3m3>(which);
+        check_round_trip_every_code<ue3m3>(which);
+        check_convert_lengths_and_alignment<ue3m3>(which);
+    }
+}
+
+#if LOWBIT_SIMD_X86
+namespace {
+
+// Sets MXCSR for the scope of a test, restoring it afterwards.
+struct mxcsr_setting {
+    unsigned saved = _mm_getcsr();
+    explicit mxcsr_setting(unsigned bits) { _mm_setcsr(bits); }
+    ~mxcsr_setting() { _mm_setcsr(saved); }
+};
+
+std::vector<lowbit::conversion_options> one_option_set_per_rounding_mode()
+{
+    std::vector<lowbit::conversion_options> result(5);
+    for (std::size_t r = 0; r < 5; ++r) result[r].rounding = static_cast<lowbit::rounding>(r);
+    result[1].overflow = lowbit::overflow::saturate;
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("packed: MXCSR's flush-to-zero, denormals-are-zero and rounding bits change nothing", "[packed]")
+{
+    // The AVX2 nearest-even shortcut adds floats under MXCSR's rounding; the decoders use no float arithmetic.
+    const isa_restorer restore;
+    for (const unsigned bits : {0x8000u, 0x0040u, 0x2000u, 0x4000u, 0x6000u, 0x8040u | 0x6000u}) {
+        const mxcsr_setting setting(0x1F80u | bits);
+        for (const isa which : isas()) {
+            lowbit::simd::set_isa(which);
+            INFO("MXCSR bits 0x" << std::hex << bits);
+            check_encode_all_options<float4_e2m1fn>(which, one_option_set_per_rounding_mode());
+            check_encode_all_options<float6_e2m3fn>(which, one_option_set_per_rounding_mode());
+            check_encode_all_options<float6_e3m2fn>(which, one_option_set_per_rounding_mode());
+            check_round_trip_every_code<float4_e2m1fn>(which);
+            check_round_trip_every_code<float6_e3m2fn>(which);
+        }
+    }
+}
+
+TEST_CASE("packed: conversions leave MXCSR's exception flags alone and never trap", "[packed]")
+{
+    const isa_restorer restore;
+    const mxcsr_setting clean(0x1F80u);
+    std::vector<float> in(100);
+    for (std::size_t k = 0; k < in.size(); ++k) in[k] = static_cast<float>(k) * 0.37f - 9.0f;
+    in[3] = std::bit_cast<float>(0x7F800001u);  // signalling NaN
+    in[5] = 1e30f;
+    in[7] = std::bit_cast<float>(0x00000003u);
+    std::vector<std::uint8_t> fp4(packed::bytes_for<float4_e2m1fn>(in.size()));
+    std::vector<std::uint8_t> fp6(packed::bytes_for<float6_e2m3fn>(in.size()));
+    std::vector<float> back(in.size());
+    for (const isa which : isas()) {
+        lowbit::simd::set_isa(which);
+        INFO(isa_text(which));
+        for (const unsigned control : {0x1F80u, 0x0000u}) {  // all exceptions masked; all unmasked (a trap ends the test)
+            _mm_setcsr(control);
+            packed::convert<float4_e2m1fn>(in, fp4);
+            packed::convert<float6_e2m3fn>(in, fp6);
+            packed::convert<float6_e2m3fn>(fp6, back);
+            const unsigned after = _mm_getcsr();
+            _mm_setcsr(0x1F80u);
+            CHECK((after & 0x3Fu) == 0);
+        }
+    }
+}
+#endif

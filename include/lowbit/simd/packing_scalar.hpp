@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../core/options.hpp"
 #include "abi.hpp"
 
 namespace lowbit {
@@ -27,6 +28,11 @@ constexpr std::size_t packed_bytes(std::size_t count) noexcept
     else
         return count / 4 * 3 + count % 4;  // 1, 2, 3 leftover codes need 6, 12, 18 bits: 1, 2, 3 bytes
 }
+
+// The fused float32 -> packed kernels (packed_encode_avx512.hpp, packed_encode_avx2.hpp): n floats ->
+// packed_bytes<Bits>(n) bytes, touching no memory beyond them.
+using packed_encode_kernel = void (*)(const float* in, std::uint8_t* out, std::size_t n,
+                                      const conversion_options& options);
 
 namespace scalar {
 

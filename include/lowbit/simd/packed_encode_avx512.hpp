@@ -1,0 +1,145 @@
+// AVX-512 (F, BW, VL, VBMI) float32 -> packed FP4/FP6 in one pass: 64 floats are encoded by the bulk
+// encoder's lane function (avx512::kernel_detail::encode_block, so every rounding mode and option gives the
+// scalar engine's code by construction), narrowed to bytes and packed in registers, and only the packed
+// bytes are stored. A partial last step goes through stack buffers, so no byte outside the spans is read or
+// written.
+#pragma once
+
+#include "abi.hpp"
+
+#if LOWBIT_SIMD_X86
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "../core/options.hpp"
+#include "../types/float_format.hpp"
+#include "avx512.hpp"
+#include "kernel_support.hpp"
+#include "packing_avx512.hpp"
+#include "packing_scalar.hpp"
+
+LOWBIT_SIMD_WARNINGS_PUSH
+#include <immintrin.h>
+
+namespace lowbit {
+namespace simd {
+inline namespace LOWBIT_SIMD_ABI {
+namespace avx512 {
+namespace packed_encode_detail {
+
+// Two rounds of in-lane saturating packs (dwords -> words -> bytes) of four vectors of 16 codes a, b, c, d
+// leave 128-bit lane k holding a[4k..4k+3], b[4k..4k+3], c[4k..4k+3], d[4k..4k+3]: dword 4k + j of the
+// result is the group of four codes 16j + 4k .. 16j + 4k + 3, i.e. group 4j + k. That 4 x 4 transpose is
+// its own inverse: group g sits in dword transposed(g). The packers below combine codes within a dword
+// (pairs for FP4, quadruples for FP6), so the groups only need reordering at the very end, by the index of
+// the vpermb that gathers the packed bytes anyway.
+constexpr std::size_t transposed(std::size_t index) noexcept
+{
+    return 4 * (index % 4) + index / 4;
+}
+
+// FP4: maddubs makes word 2d + h the packed byte of codes 2h and 2h + 1 of the group in dword d. Output byte
+// q (codes 2q, 2q + 1: group q / 2, half q % 2) takes the low byte of word 2 * transposed(q / 2) + q % 2.
+// Bytes 32..63 are never stored.
+inline constexpr std::array<std::uint8_t, 64> fp4_gather = [] {
+    std::array<std::uint8_t, 64> order{};
+    for (std::size_t q = 0; q < 32; ++q) order[q] = static_cast<std::uint8_t>(2 * (2 * transposed(q / 2) + q % 2));
+    return order;
+}();
+
+// FP6: maddubs and madd make dword d the 24-bit word of the group in it. Output byte k (byte k % 3 of group
+// k / 3) takes byte k % 3 of dword transposed(k / 3). Bytes 48..63 are never stored.
+inline constexpr std::array<std::uint8_t, 64> fp6_gather = [] {
+    std::array<std::uint8_t, 64> order{};
+    for (std::size_t k = 0; k < 48; ++k) order[k] = static_cast<std::uint8_t>(4 * transposed(k / 3) + k % 3);
+    return order;
+}();
+
+// 64 floats (four vectors of bit patterns) -> their packed bytes, in the low step_bytes<Bits> bytes of the
+// result. `gather` is fp4_gather or fp6_gather, loaded once by the caller.
+template <floating_format T, rounding R>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(__m512i x0, __m512i x1, __m512i x2, __m512i x3,
+                                                                 const simd::kernel_detail::encode_constants& c,
+                                                                 const __m512i& gather) noexcept
+{
+    using kernel_detail::encode_block;
+    // Codes are valid codes of T (at most 6 bits), so the unsigned-saturating packs keep them unchanged
+    // and no masking is needed before they are combined.
+    const __m512i words01 = _mm512_packus_epi32(encode_block<T, R>(x0, c), encode_block<T, R>(x1, c));
+    const __m512i words23 = _mm512_packus_epi32(encode_block<T, R>(x2, c), encode_block<T, R>(x3, c));
+    const __m512i codes = _mm512_packus_epi16(words01, words23);
+    if constexpr (T::info.total_bits == 4) {
+        // maddubs with multipliers (1, 16) per byte pair: word = even | odd << 4.
+        return _mm512_permutexvar_epi8(gather, _mm512_maddubs_epi16(codes, _mm512_set1_epi16(0x1001)));
+    } else {
+        // Pairs: a + 64 b (maddubs), then pairs of pairs: ab + 4096 cd (madd): the 24-bit word of four codes.
+        const __m512i words =
+            _mm512_madd_epi16(_mm512_maddubs_epi16(codes, _mm512_set1_epi16(0x4001)), _mm512_set1_epi32(0x10000001));
+        return _mm512_permutexvar_epi8(gather, words);
+    }
+}
+
+template <floating_format T, rounding R>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(const float* in,
+                                                                 const simd::kernel_detail::encode_constants& c,
+                                                                 const __m512i& gather) noexcept
+{
+    return encode_pack_step<T, R>(_mm512_loadu_si512(in), _mm512_loadu_si512(in + 16), _mm512_loadu_si512(in + 32),
+                                  _mm512_loadu_si512(in + 48), c, gather);
+}
+
+}  // namespace packed_encode_detail
+
+// n floats -> packed_bytes<bits>(n) bytes of T's codes, element i being exactly lowbit::convert<T>(in[i],
+// options) (R is options.rounding, chosen by encode_packed_kernel_for).
+template <floating_format T, rounding R>
+LOWBIT_TARGET_AVX512 void encode_packed(const float* in, std::uint8_t* out, std::size_t n,
+                                        const conversion_options& options)
+{
+    using namespace packed_encode_detail;
+    constexpr int bits = T::info.total_bits;
+    static_assert(bits == 4 || bits == 6, "encode_packed: only FP4 and FP6 pack");
+    const simd::kernel_detail::encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
+    const __m512i gather = _mm512_loadu_si512(bits == 4 ? fp4_gather.data() : fp6_gather.data());
+    std::size_t i = 0;
+    std::size_t b = 0;
+    for (; i + 64 <= n; i += 64, b += packing_detail::step_bytes<bits>)
+        packing_detail::store_step<bits>(out + b, encode_pack_step<T, R>(in + i, c, gather));
+    if (i < n) {
+        // The floats past the end are +0, whose code is 0 under every option, so the padding bits come out 0.
+        alignas(64) float tail_in[64] = {};
+        alignas(64) std::uint8_t tail_bytes[64];
+        std::memcpy(tail_in, in + i, (n - i) * sizeof(float));
+        _mm512_store_si512(tail_bytes, encode_pack_step<T, R>(tail_in, c, gather));
+        std::memcpy(out + b, tail_bytes, packed_bytes<bits>(n - i));
+    }
+}
+
+// The fused kernel for T under a rounding mode, or nullptr where T has no vector encoder (the caller then
+// encodes to codes and packs them).
+template <floating_format T>
+constexpr packed_encode_kernel encode_packed_kernel_for(rounding mode) noexcept
+{
+    if constexpr (simd::kernel_detail::vector_encodable<T> && (T::info.total_bits == 4 || T::info.total_bits == 6)) {
+        switch (mode) {
+        case rounding::nearest_even: return &encode_packed<T, rounding::nearest_even>;
+        case rounding::nearest_away: return &encode_packed<T, rounding::nearest_away>;
+        case rounding::toward_zero: return &encode_packed<T, rounding::toward_zero>;
+        case rounding::toward_positive: return &encode_packed<T, rounding::toward_positive>;
+        case rounding::toward_negative: return &encode_packed<T, rounding::toward_negative>;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace avx512
+}  // namespace LOWBIT_SIMD_ABI
+}  // namespace simd
+}  // namespace lowbit
+
+LOWBIT_SIMD_WARNINGS_POP
+
+#endif  // LOWBIT_SIMD_X86
