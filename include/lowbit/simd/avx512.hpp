@@ -338,6 +338,40 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i lookup256(__m512i index, const _
                                   _mm512_permutex2var_epi8(t[2], index, t[3]));
 }
 
+// The floats of 64 codes from their byte-2 and byte-3 planes, looked up in simd::kernel_detail::widening_order:
+// in-lane unpacks (bytes to words, then words under two zero bytes) put them back in element order.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_widened(__m512i lo, __m512i hi, float* out) noexcept
+{
+    const __m512i w0 = _mm512_unpacklo_epi8(lo, hi);
+    const __m512i w1 = _mm512_unpackhi_epi8(lo, hi);
+    const __m512i zero = _mm512_setzero_si512();
+    _mm512_storeu_si512(out, _mm512_unpacklo_epi16(zero, w0));
+    _mm512_storeu_si512(out + 16, _mm512_unpackhi_epi16(zero, w0));
+    _mm512_storeu_si512(out + 32, _mm512_unpacklo_epi16(zero, w1));
+    _mm512_storeu_si512(out + 48, _mm512_unpackhi_epi16(zero, w1));
+}
+
+// The planes of bytes 2 and 3 of the floats of 64 codes.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void lookup_planes(__m512i index, const __m512i (&lo_table)[4],
+                                                          const __m512i (&hi_table)[4], __m512i& lo, __m512i& hi) noexcept
+{
+    if constexpr (T::info.total_bits < 8) {
+        // vpermi2b reads 7 index bits, which hold the whole code and its sign (bit 7 is ignored, as in the
+        // table, where narrower codes repeat every 2^bits entries).
+        lo = _mm512_permutex2var_epi8(lo_table[0], index, lo_table[1]);
+        hi = _mm512_permutex2var_epi8(hi_table[0], index, hi_table[1]);
+    } else if constexpr (simd::kernel_detail::top_bit_is_sign<T>()) {
+        // vpermi2b reads 7 index bits; 0xF8 = a | (b & c) puts the code's bit 7 into the float's sign.
+        lo = _mm512_permutex2var_epi8(lo_table[0], index, lo_table[1]);
+        hi = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(hi_table[0], index, hi_table[1]), index,
+                                       _mm512_set1_epi8(static_cast<char>(0x80)), 0xF8);
+    } else {
+        lo = lookup256(index, lo_table);
+        hi = lookup256(index, hi_table);
+    }
+}
+
 }  // namespace kernel_detail
 
 // Codes of a format of 8 bits or fewer -> float. Every value has zero low 16 bits, so the float's bytes 2
@@ -358,36 +392,27 @@ LOWBIT_TARGET_AVX512 void decode_bytes(const T* in, float* out, std::size_t n)
         widen[k] = _mm512_loadu_si512(widen_index[k].data());
     }
     const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
-    for (std::size_t i = 0; i < n; i += 64) {
-        const std::size_t left = n - i;
-        const __mmask64 mask = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
-        const __m512i index = _mm512_maskz_loadu_epi8(mask, codes + i);
+    std::size_t i = 0;
+    // Whole steps: the codes reordered first (one vpermb), so that in-lane unpacks widen the planes, which is
+    // cheaper than four vpermt2b (FP8 -> f32 at 4 Ki went from about 0.75x to about 1.0x vcvtph2ps).
+    const __m512i order = _mm512_loadu_si512(simd::kernel_detail::widening_order.data());
+    for (; i + 64 <= n; i += 64) {
         __m512i lo;
         __m512i hi;
-        if constexpr (T::info.total_bits < 8) {
-            // vpermi2b reads 7 index bits, which hold the whole code and its sign (bit 7 is ignored, as in
-            // the table, where narrower codes repeat every 2^bits entries).
-            lo = _mm512_permutex2var_epi8(lo_table[0], index, lo_table[1]);
-            hi = _mm512_permutex2var_epi8(hi_table[0], index, hi_table[1]);
-        } else if constexpr (simd::kernel_detail::top_bit_is_sign<T>()) {
-            // vpermi2b reads 7 index bits; 0xF8 = a | (b & c) puts the code's bit 7 into the float's sign.
-            lo = _mm512_permutex2var_epi8(lo_table[0], index, lo_table[1]);
-            hi = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(hi_table[0], index, hi_table[1]), index,
-                                           _mm512_set1_epi8(static_cast<char>(0x80)), 0xF8);
-        } else {
-            lo = lookup256(index, lo_table);
-            hi = lookup256(index, hi_table);
-        }
-        if (left >= 64) {
-            for (std::size_t k = 0; k < 4; ++k)
-                _mm512_storeu_si512(out + i + 16 * k, _mm512_maskz_permutex2var_epi8(float_top_bytes, lo, widen[k], hi));
-        } else {
-            for (std::size_t k = 0; 16 * k < left; ++k) {
-                const std::size_t part = left - 16 * k;
-                const auto part_mask = static_cast<__mmask16>(part >= 16 ? 0xFFFFu : (1u << part) - 1u);
-                _mm512_mask_storeu_epi32(out + i + 16 * k, part_mask,
-                                         _mm512_maskz_permutex2var_epi8(float_top_bytes, lo, widen[k], hi));
-            }
+        lookup_planes<T>(_mm512_permutexvar_epi8(order, _mm512_loadu_si512(codes + i)), lo_table, hi_table, lo, hi);
+        store_widened(lo, hi, out + i);
+    }
+    // The last partial step in element order, widened by vpermt2b into masked stores.
+    if (i < n) {
+        const std::size_t left = n - i;
+        __m512i lo;
+        __m512i hi;
+        lookup_planes<T>(_mm512_maskz_loadu_epi8((__mmask64{1} << left) - 1, codes + i), lo_table, hi_table, lo, hi);
+        for (std::size_t k = 0; 16 * k < left; ++k) {
+            const std::size_t part = left - 16 * k;
+            const auto part_mask = static_cast<__mmask16>(part >= 16 ? 0xFFFFu : (1u << part) - 1u);
+            _mm512_mask_storeu_epi32(out + i + 16 * k, part_mask,
+                                     _mm512_maskz_permutex2var_epi8(float_top_bytes, lo, widen[k], hi));
         }
     }
 }

@@ -115,6 +115,18 @@ constexpr bool decodes_by_scaling() noexcept
     }
 }
 
+// The byte order in which 64 codes enter the AVX-512 lookups so that the in-lane unpacks widening bytes to dwords
+// leave the floats in element order: byte 16k + 8a + 4b + j takes code 16(2a + b) + 4k + j.
+inline constexpr std::array<std::uint8_t, 64> widening_order = [] {
+    std::array<std::uint8_t, 64> order{};
+    for (std::size_t k = 0; k < 4; ++k)
+        for (std::size_t a = 0; a < 2; ++a)
+            for (std::size_t b = 0; b < 2; ++b)
+                for (std::size_t j = 0; j < 4; ++j)
+                    order[16 * k + 8 * a + 4 * b + j] = static_cast<std::uint8_t>(16 * (2 * a + b) + 4 * k + j);
+    return order;
+}();
+
 // Byte `which` (2 or 3) of every table entry: the lookup tables of the AVX-512 decoder.
 template <floating_format T, int Which>
 inline constexpr std::array<std::uint8_t, 256> byte_plane = [] {

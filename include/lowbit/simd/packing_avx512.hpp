@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "../types/float_format.hpp"
+#include "avx512.hpp"
 #include "kernel_support.hpp"
 #include "packing_scalar.hpp"
 
@@ -49,18 +50,6 @@ inline constexpr std::array<std::uint8_t, 64> code_offsets = [] {
     std::array<std::uint8_t, 64> offsets{};
     for (std::size_t k = 0; k < 64; ++k) offsets[k] = static_cast<std::uint8_t>(6 * (k % 8));
     return offsets;
-}();
-
-// The byte order in which 64 codes enter the lookup so that the in-lane unpacks widening bytes to dwords
-// leave the floats in element order: byte 16k + 8a + 4b + j takes code 16(2a + b) + 4k + j.
-inline constexpr std::array<std::uint8_t, 64> widening_order = [] {
-    std::array<std::uint8_t, 64> order{};
-    for (std::size_t k = 0; k < 4; ++k)
-        for (std::size_t a = 0; a < 2; ++a)
-            for (std::size_t b = 0; b < 2; ++b)
-                for (std::size_t j = 0; j < 4; ++j)
-                    order[16 * k + 8 * a + 4 * b + j] = static_cast<std::uint8_t>(16 * (2 * a + b) + 4 * k + j);
-    return order;
 }();
 
 // Packed bytes per full step of 64 codes.
@@ -169,15 +158,8 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void decode_step(__m512i codes, const __
                                                          const __m512i& hi_table, float* out) noexcept
 {
     const __m512i index = _mm512_permutexvar_epi8(order, codes);
-    const __m512i lo = _mm512_permutexvar_epi8(index, lo_table);
-    const __m512i hi = _mm512_permutexvar_epi8(index, hi_table);
-    const __m512i w0 = _mm512_unpacklo_epi8(lo, hi);
-    const __m512i w1 = _mm512_unpackhi_epi8(lo, hi);
-    const __m512i zero = _mm512_setzero_si512();
-    _mm512_storeu_si512(out, _mm512_unpacklo_epi16(zero, w0));
-    _mm512_storeu_si512(out + 16, _mm512_unpackhi_epi16(zero, w0));
-    _mm512_storeu_si512(out + 32, _mm512_unpacklo_epi16(zero, w1));
-    _mm512_storeu_si512(out + 48, _mm512_unpackhi_epi16(zero, w1));
+    avx512::kernel_detail::store_widened(_mm512_permutexvar_epi8(index, lo_table), _mm512_permutexvar_epi8(index, hi_table),
+                                         out);
 }
 
 }  // namespace packing_detail
@@ -195,7 +177,7 @@ LOWBIT_TARGET_AVX512 void decode_packed(const std::uint8_t* bytes, float* out, s
     constexpr int bits = T::info.total_bits;
     const __m512i lo_table = _mm512_loadu_si512(simd::kernel_detail::byte_plane<T, 2>.data());
     const __m512i hi_table = _mm512_loadu_si512(simd::kernel_detail::byte_plane<T, 3>.data());
-    const __m512i order = _mm512_loadu_si512(widening_order.data());
+    const __m512i order = _mm512_loadu_si512(simd::kernel_detail::widening_order.data());
     std::size_t i = 0;
     std::size_t b = 0;
     for (; i + 64 <= n; i += 64, b += step_bytes<bits>)
