@@ -9,6 +9,8 @@
 #include <lowbit/lowbit.hpp>
 #include <lowbit/simd/isa.hpp>
 
+#include "simd_test_state.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -27,10 +29,7 @@ namespace {
 
 using lowbit::simd::isa;
 
-struct isa_restorer {
-    isa saved = lowbit::simd::active_isa();
-    ~isa_restorer() { lowbit::simd::set_isa(saved); }
-};
+using lowbit_test::isa_restorer;
 
 constexpr std::uint64_t chunk = std::uint64_t{1} << 20;
 constexpr std::uint64_t chunk_count = (std::uint64_t{1} << 32) / chunk;

@@ -13,6 +13,7 @@
 #include <lowbit/simd/isa.hpp>
 
 #include "format_list.hpp"
+#include "simd_test_state.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -30,11 +31,7 @@ namespace {
 
 using lowbit::simd::isa;
 
-// Restores the active isa when a test that forces one ends, whatever the outcome.
-struct isa_restorer {
-    isa saved = lowbit::simd::active_isa();
-    ~isa_restorer() { lowbit::simd::set_isa(saved); }
-};
+using lowbit_test::isa_restorer;
 
 // The named formats of at most 16 bits (tfloat32 has 19), by the names format_list.hpp knows.
 const std::vector<std::string> format_names = {

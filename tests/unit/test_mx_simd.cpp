@@ -16,10 +16,8 @@
 #include <lowbit/mx.hpp>
 #include <lowbit/simd/isa.hpp>
 
-#if LOWBIT_SIMD_X86
-#include <xmmintrin.h>
-#endif
 
+#include "simd_test_state.hpp"
 #include "test_mx_reference.hpp"
 
 namespace {
@@ -29,10 +27,7 @@ namespace ref = mx_reference;
 using lowbit::simd::isa;
 using e8m0 = lowbit::float8_e8m0fnu;
 
-struct isa_restorer {
-    isa saved = lowbit::simd::active_isa();
-    ~isa_restorer() { lowbit::simd::set_isa(saved); }
-};
+using lowbit_test::isa_restorer;
 
 // Everything the MX layer computes for one input, as raw bits.
 struct outputs {
@@ -290,10 +285,10 @@ TEST_CASE("mx simd: DAZ or FTZ in MXCSR leaves the results unchanged", "[mx][sim
     for (isa which : lowbit::simd::available_isas()) {
         for (unsigned bit : {0x0040u, 0x8000u}) {  // DAZ, FTZ
             REQUIRE(lowbit::simd::set_isa(which));
-            const unsigned saved = _mm_getcsr();
-            _mm_setcsr(saved | bit);
-            const outputs flushed = run_everything<mx::fp8_e4m3>(x, mx::scale_rule::floor, 32);
-            _mm_setcsr(saved);
+            const outputs flushed = [&] {
+                const lowbit_test::mxcsr_setting flushing(_mm_getcsr() | bit);
+                return run_everything<mx::fp8_e4m3>(x, mx::scale_rule::floor, 32);
+            }();
             CAPTURE(lowbit::simd::isa_name(which), bit);
             CHECK(flushed == scalar);
         }
@@ -314,12 +309,12 @@ TEST_CASE("mx simd: quantize and dequantize raise no floating-point flags", "[mx
             std::vector<std::uint8_t> bytes(x.size());
             std::vector<e8m0> scales(mx::scale_count(x.size(), block_size));
             std::vector<float> back(x.size());
-            const unsigned saved = _mm_getcsr();
-            _mm_setcsr(saved & ~0x3Fu);
-            mx::quantize<mx::fp8_e4m3>(x, bytes, scales, mx::scale_rule::rceil, block_size);
-            mx::dequantize<mx::fp8_e4m3>(bytes, scales, back, block_size);
-            const unsigned flags = _mm_getcsr() & 0x3Fu;
-            _mm_setcsr(saved);
+            const unsigned flags = [&] {
+                const lowbit_test::mxcsr_setting clean_flags(_mm_getcsr() & ~0x3Fu);
+                mx::quantize<mx::fp8_e4m3>(x, bytes, scales, mx::scale_rule::rceil, block_size);
+                mx::dequantize<mx::fp8_e4m3>(bytes, scales, back, block_size);
+                return _mm_getcsr() & 0x3Fu;
+            }();
             CAPTURE(lowbit::simd::isa_name(which), block_size);
             CHECK(flags == 0);
         }

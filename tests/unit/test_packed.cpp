@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "option_sets.hpp"
+#include "simd_test_state.hpp"
 
 #include <lowbit/lowbit.hpp>
 #include <lowbit/packed.hpp>
@@ -38,11 +39,7 @@ namespace packed = lowbit::packed;
 
 constexpr std::uint8_t guard_byte = 0xA5;
 
-// Restores the active isa when a test that forces one ends, whatever the outcome.
-struct isa_restorer {
-    isa saved = lowbit::simd::active_isa();
-    ~isa_restorer() { lowbit::simd::set_isa(saved); }
-};
+using lowbit_test::isa_restorer;
 
 template <class T>
 constexpr unsigned width = static_cast<unsigned>(T::info.total_bits);
@@ -732,12 +729,7 @@ TEST_CASE("packed: a format without vector kernels converts through the chunked 
 #if LOWBIT_SIMD_X86
 namespace {
 
-// Sets MXCSR for the scope of a test, restoring it afterwards.
-struct mxcsr_setting {
-    unsigned saved = _mm_getcsr();
-    explicit mxcsr_setting(unsigned bits) { _mm_setcsr(bits); }
-    ~mxcsr_setting() { _mm_setcsr(saved); }
-};
+using lowbit_test::mxcsr_setting;
 
 std::vector<lowbit::conversion_options> one_option_set_per_rounding_mode()
 {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "option_sets.hpp"
+#include "simd_test_state.hpp"
 
 #include <lowbit/bulk.hpp>
 #include <lowbit/lowbit.hpp>
@@ -34,11 +35,7 @@ namespace {
 
 using lowbit::simd::isa;
 
-// Restores the active isa when a test that forces one ends, whatever the outcome.
-struct isa_restorer {
-    isa saved = lowbit::simd::active_isa();
-    ~isa_restorer() { lowbit::simd::set_isa(saved); }
-};
+using lowbit_test::isa_restorer;
 
 template <class T>
 std::uint32_t bits_of(T x)
@@ -230,12 +227,7 @@ std::vector<lowbit::conversion_options> format_to_format_options()
 }
 
 #if LOWBIT_SIMD_X86
-// Sets MXCSR for the scope of a test, restoring it afterwards.
-struct mxcsr_setting {
-    unsigned saved = _mm_getcsr();
-    explicit mxcsr_setting(unsigned bits) { _mm_setcsr(bits); }
-    ~mxcsr_setting() { _mm_setcsr(saved); }
-};
+using lowbit_test::mxcsr_setting;
 #endif
 
 }  // namespace
