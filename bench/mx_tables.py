@@ -12,9 +12,8 @@ ratios, baseline time / our time, as in plot_bulk.py: 1.0 = as fast as the basel
     python3 bench/mx_tables.py --json run.json
 """
 import argparse
-import json
 
-from plot_bulk import ISAS, LARGE, MEDIUM, SMALL, collect, fmt, ns_of, ratio, run_benchmark, size_label, update_doc
+from plot_bulk import ISAS, LARGE, MEDIUM, SMALL, benchmark_json, collect, fmt, ns_of, ratio, size_label, update_doc
 
 DOC_BEGIN = "<!-- mx_tables.py: begin generated block -->"
 DOC_END = "<!-- mx_tables.py: end generated block -->"
@@ -111,15 +110,7 @@ def main():
     parser.add_argument("--update-doc", metavar="MARKDOWN",
                         help="replace the generated block of this file (between the mx_tables.py markers)")
     args = parser.parse_args()
-    if args.json:
-        with open(args.json, encoding="utf-8") as f:
-            data = json.load(f)
-    else:
-        data = run_benchmark(args.run, args.repetitions, args.min_time, args.filter, True)
-        if args.save_json:
-            with open(args.save_json, "w", encoding="utf-8") as f:
-                json.dump(data, f, indent=1)
-    text = render(data)
+    text = render(benchmark_json(args, True))
     print(text)
     if args.update_doc:
         update_doc(args.update_doc, text, DOC_BEGIN, DOC_END)

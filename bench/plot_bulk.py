@@ -98,6 +98,18 @@ def run_benchmark(binary, repetitions, min_time, bench_filter, interleave):
     return json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout)
 
 
+def benchmark_json(args, interleave):
+    """The run's JSON: read from args.json, or run args.run (writing args.save_json if given)."""
+    if args.json:
+        with open(args.json, encoding="utf-8") as f:
+            return json.load(f)
+    data = run_benchmark(args.run, args.repetitions, args.min_time, args.filter, interleave)
+    if args.save_json:
+        with open(args.save_json, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
+    return data
+
+
 def collect(data):
     """{(name, size): {"ns": median ns/element, "cv": spread}} from aggregate or per-repetition entries."""
     samples = defaultdict(list)
@@ -376,14 +388,7 @@ def main():
                         help="replace the generated block of this file (between the plot_bulk.py markers)")
     args = parser.parse_args()
 
-    if args.json:
-        with open(args.json, encoding="utf-8") as f:
-            data = json.load(f)
-    else:
-        data = run_benchmark(args.run, args.repetitions, args.min_time, args.filter, not args.no_interleave)
-        if args.save_json:
-            with open(args.save_json, "w", encoding="utf-8") as f:
-                json.dump(data, f, indent=1)
+    data = benchmark_json(args, not args.no_interleave)
     text, results, best = render(data, args.run or args.binary)
     print(text)
     if args.png:
