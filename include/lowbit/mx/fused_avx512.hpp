@@ -403,20 +403,23 @@ inline constexpr std::array<std::array<std::uint8_t, 64>, 2> nibble_widen_index 
 // zero low 16 bits), loaded once per call.
 template <element_format Elem>
 struct element_decoder {
-    __m512i lo_table[2];
-    __m512i hi_table[2];
+    // Four 64-byte quarters of each 256-entry plane, as the bulk decoder's lookup_planes takes them (for
+    // sign-magnitude FP8 it reads the first two; FP4 and FP6 read the first).
+    __m512i lo_table[4];
+    __m512i hi_table[4];
     __m512i widen[2];
 
     LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 element_decoder() noexcept
     {
         if constexpr (!std::same_as<Elem, int8>) {
             static_assert(simd::kernel_detail::high_half_decodable<Elem>());
-            for (std::size_t k = 0; k < 2; ++k) {
+            for (std::size_t k = 0; k < 4; ++k) {
                 lo_table[k] = _mm512_loadu_si512(simd::kernel_detail::byte_plane<Elem, 2>.data() + 64 * k);
                 hi_table[k] = _mm512_loadu_si512(simd::kernel_detail::byte_plane<Elem, 3>.data() + 64 * k);
+            }
+            for (std::size_t k = 0; k < 2; ++k)
                 widen[k] = _mm512_loadu_si512(Elem::info.total_bits == 4 ? nibble_widen_index[k].data()
                                                                          : simd::avx512::kernel_detail::widen_index[k].data());
-            }
         }
     }
 
@@ -431,12 +434,9 @@ struct element_decoder {
             __m512i lo;
             __m512i hi;
             if constexpr (bits == 8) {
-                static_assert(simd::kernel_detail::top_bit_is_sign<Elem>());
-                // vpermi2b reads 7 index bits; 0xF8 = a | (b & c) puts the code's bit 7 into the float's sign.
+                // The bulk decoder's lookup of 64 codes, on 32 (the upper half of the index is don't-care).
                 const __m512i codes = _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in)));
-                lo = _mm512_permutex2var_epi8(lo_table[0], codes, lo_table[1]);
-                hi = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(hi_table[0], codes, hi_table[1]), codes,
-                                               _mm512_set1_epi8(static_cast<char>(0x80)), 0xF8);
+                simd::avx512::kernel_detail::lookup_planes<Elem>(codes, lo_table, hi_table, lo, hi);
             } else if constexpr (bits == 4) {
                 // The 16 bytes as the index of the low nibbles, and shifted down by 4 (within 16-bit words) as
                 // that of the high nibbles: 32-byte vpermb reads 5 index bits, and the planes repeat every 16
