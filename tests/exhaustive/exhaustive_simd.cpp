@@ -139,15 +139,18 @@ void check_all_codes_decode()
 {
     const isa_restorer restore;
     constexpr std::size_t codes = std::size_t{1} << T::info.total_bits;
-    std::vector<T> all(codes);
-    for (std::size_t c = 0; c < codes; ++c) all[c] = T::from_bits(static_cast<typename T::storage_type>(c));
-    std::vector<float> values(codes);
+    // Every code, repeated to at least 512 elements so that the vector loops (32 or 64 codes a step) see
+    // each of them, not only the scalar tail.
+    const std::size_t length = std::max<std::size_t>(codes, 512);
+    std::vector<T> all(length);
+    for (std::size_t k = 0; k < length; ++k) all[k] = T::from_bits(static_cast<typename T::storage_type>(k % codes));
+    std::vector<float> values(length);
     for (const isa which : lowbit::simd::available_isas()) {
         lowbit::simd::set_isa(which);
         lowbit::convert(std::span<const T>(all), std::span<float>(values));
         std::size_t mismatches = 0;
-        for (std::size_t c = 0; c < codes; ++c)
-            if (std::bit_cast<std::uint32_t>(values[c]) != std::bit_cast<std::uint32_t>(static_cast<float>(all[c])))
+        for (std::size_t k = 0; k < length; ++k)
+            if (std::bit_cast<std::uint32_t>(values[k]) != std::bit_cast<std::uint32_t>(static_cast<float>(all[k])))
                 ++mismatches;
         INFO(lowbit::simd::isa_name(which));
         CHECK(mismatches == 0);

@@ -252,14 +252,205 @@ LOWBIT_TARGET_AVX2 void decode_bytes_by_scaling(const T* in, float* out, std::si
     for (; i < n; ++i) out[i] = std::bit_cast<float>(table[codes[i]]);
 }
 
-// Codes of a format of 8 bits or fewer -> float, by gathers from a 256-entry table; by scaling where the
-// format allows it and MXCSR does not flush subnormal operands.
+namespace kernel_detail {
+
+// float16 bits -> the bits of the same value as float (what vcvtph2ps gives for every non-NaN input),
+// computed without float16 hardware so the compile-time proof below does not depend on the code it checks.
+constexpr std::uint32_t float_bits_of_half(std::uint16_t h) noexcept
+{
+    const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+    const std::uint32_t field = (h >> 10) & 0x1Fu;
+    const std::uint32_t fraction = h & 0x3FFu;
+    if (field == 0x1Fu) return sign | 0x7F800000u | (fraction << 13);
+    if (field != 0) return sign | ((field + 112u) << 23) | (fraction << 13);
+    // Subnormal: fraction * 2^-24, exact in float (at most 10 significant bits).
+    return sign | std::bit_cast<std::uint32_t>(static_cast<float>(fraction) * 0x1p-24f);
+}
+
+// The float16 route of the decoders of signed formats of 8 bits or fewer (the byte decoder here, the packed
+// FP6 decoder in packing_avx2.hpp): a magnitude (E exponent and M fraction bits, bias B) shifted left by
+// 10 - M sits in float16's layout and is, read as float16, value * 2^(B - 15), subnormals included, since
+// float16's subnormals have the same spacing relative to its bias. The code sign-extended to 16 bits and
+// shifted left by 10 - M gives exactly that, with the sign in bit 15 and copies of it between the magnitude
+// and bit 15, which `mask` clears (none for an 8-bit code with M = 2). vcvtph2ps then one exact
+// multiplication by 2^(15 - B) (none for B = 15) give the float.
+template <floating_format T>
+struct half_route {
+    static constexpr int shift = 10 - T::info.mantissa_bits;
+    static constexpr std::uint32_t mask = (0x8000u | (T::info.magnitude_mask << shift)) & 0xFFFFu;
+    static constexpr bool needs_mask = ((0xFFFFu << shift) & 0xFFFFu) != mask;
+    static constexpr int scale_exponent = 15 - T::info.bias;
+    static constexpr bool needs_scale = scale_exponent != 0;
+    static constexpr float scale = std::bit_cast<float>(static_cast<std::uint32_t>(127 + scale_exponent) << 23);
+    // Whether any magnitude is Inf or NaN: the kernels redo those blocks from the table (or do not apply).
+    static constexpr bool has_specials = T::info.max_magnitude_code < T::info.magnitude_mask;
+
+    // The float16 bits the kernels build for a code, by the same steps (sign extension, shift, mask).
+    static constexpr std::uint16_t half_bits(std::uint32_t code) noexcept
+    {
+        std::uint32_t extended = code & T::info.magnitude_mask;
+        if ((code & T::info.sign_mask) != 0) extended |= ~T::info.magnitude_mask;
+        return static_cast<std::uint16_t>((extended << shift) & mask);
+    }
+};
+
+// Whether half_route decodes T: checked for every finite code against byte_decode_table<T>, so a kernel
+// relying on it cannot disagree with the scalar decoder. The products must be normal floats (or zero), which
+// makes the multiplication exact under any MXCSR rounding mode. Signed formats whose top bit is the sign
+// only (FNUZ formats fail: their negative zero code is NaN).
+template <floating_format T>
+constexpr bool half_route_exact() noexcept
+{
+    if constexpr (simd::kernel_detail::table_decodable<T>() && T::info.is_signed &&
+                  T::info.sign_mask == (std::uint32_t{1} << (T::info.total_bits - 1)) &&
+                  T::info.mantissa_bits >= 2 && T::info.mantissa_bits <= 9 && T::info.bias >= -112 &&
+                  T::info.bias <= 141) {
+        using H = half_route<T>;
+        for (std::uint32_t c = 0; c < (std::uint32_t{1} << T::info.total_bits); ++c) {
+            if ((c & T::info.magnitude_mask) > T::info.max_magnitude_code) continue;
+            const std::uint16_t h = H::half_bits(c);
+            if ((h & 0x7C00u) == 0x7C00u) return false;
+            const float value = std::bit_cast<float>(float_bits_of_half(h)) * H::scale;
+            const auto bits = std::bit_cast<std::uint32_t>(value);
+            if ((bits & 0x7F800000u) == 0 && (bits & 0x7FFFFFFFu) != 0) return false;
+            if (bits != simd::kernel_detail::byte_decode_table<T>[c]) return false;
+        }
+        return true;
+    } else {
+        return false;
+    }
+}
+
+// The byte decoder's float16 route is for 8-bit codes (narrower ones keep decode_bytes_by_scaling or the
+// nibble lookup).
+template <floating_format T>
+constexpr bool decodes_by_halves() noexcept
+{
+    if constexpr (T::info.total_bits == 8)
+        return half_route_exact<T>();
+    else
+        return false;
+}
+
+// Whether a 4-bit format decodes by nibble lookup: its values have zero low 16 bits, so the float's bytes 2
+// and 3 come from two 16-entry pshufb tables (the table repeats every 16 entries, so the byte's low nibble
+// is the whole index, Inf and NaN codes included). No float arithmetic: MXCSR plays no part.
+template <floating_format T>
+constexpr bool decodes_by_nibble_lookup() noexcept
+{
+    if constexpr (simd::kernel_detail::table_decodable<T>() && T::info.total_bits == 4)
+        return simd::kernel_detail::high_half_decodable<T>();
+    else
+        return false;
+}
+
+}  // namespace kernel_detail
+
+// Codes of an 8-bit format -> float through float16 (kernel_detail::half_route). vcvtph2ps reads float16
+// subnormals, so the caller checks that MXCSR does not flush them (and that the CPU has F16C); the product
+// is exact, so the rounding mode does not matter. A block of 32 with an Inf or NaN code is redone from the
+// table.
+template <floating_format T>
+LOWBIT_TARGET_AVX2_F16C void decode_bytes_by_halves(const T* in, float* out, std::size_t n)
+{
+    static_assert(kernel_detail::decodes_by_halves<T>(), "avx2::decode_bytes_by_halves: T fails decodes_by_halves");
+    using H = kernel_detail::half_route<T>;
+    constexpr auto& info = T::info;
+    const auto* table = simd::kernel_detail::byte_decode_table<T>.data();
+    const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
+    const __m256 scale = _mm256_set1_ps(H::scale);
+    const __m256i mask = _mm256_set1_epi16(static_cast<short>(H::mask));
+    const __m256i magnitude_mask = _mm256_set1_epi8(static_cast<char>(info.magnitude_mask));
+    const __m256i max_code = _mm256_set1_epi8(static_cast<char>(info.max_magnitude_code));
+    const __m256i zero = _mm256_setzero_si256();
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i));
+        // Unpacking under zero bytes gives code << 8 in 16-bit lanes, an arithmetic shift right by 8 - shift
+        // then gives the sign-extended code << shift (half_route::half_bits). The unpacks stay within 128-bit
+        // lanes: the low one holds codes 0..7 and 16..23, the high one 8..15 and 24..31, and each 128-bit
+        // half goes to its own place in `out`, so no lane-crossing permute is needed (fewer uops than the
+        // alternatives measured: 128-bit loads and unpacks, vpmovsxbw with vextracti128, vpermq first).
+        __m256i lo = _mm256_unpacklo_epi8(zero, c);
+        __m256i hi = _mm256_unpackhi_epi8(zero, c);
+        if constexpr (H::shift != 8) {
+            lo = _mm256_srai_epi16(lo, 8 - H::shift);
+            hi = _mm256_srai_epi16(hi, 8 - H::shift);
+        }
+        if constexpr (H::needs_mask) {
+            lo = _mm256_and_si256(lo, mask);
+            hi = _mm256_and_si256(hi, mask);
+        }
+        __m256 v0 = _mm256_cvtph_ps(_mm256_castsi256_si128(lo));
+        __m256 v1 = _mm256_cvtph_ps(_mm256_castsi256_si128(hi));
+        __m256 v2 = _mm256_cvtph_ps(_mm256_extracti128_si256(lo, 1));
+        __m256 v3 = _mm256_cvtph_ps(_mm256_extracti128_si256(hi, 1));
+        if constexpr (H::needs_scale) {
+            v0 = _mm256_mul_ps(v0, scale);
+            v1 = _mm256_mul_ps(v1, scale);
+            v2 = _mm256_mul_ps(v2, scale);
+            v3 = _mm256_mul_ps(v3, scale);
+        }
+        _mm256_storeu_ps(out + i, v0);
+        _mm256_storeu_ps(out + i + 8, v1);
+        _mm256_storeu_ps(out + i + 16, v2);
+        _mm256_storeu_ps(out + i + 24, v3);
+        if constexpr (H::has_specials) {
+            // Signed byte compare: magnitudes are below 0x80.
+            const __m256i special = _mm256_cmpgt_epi8(_mm256_and_si256(c, magnitude_mask), max_code);
+            if (_mm256_movemask_epi8(special) != 0) [[unlikely]]
+                for (std::size_t k = 0; k < 32; ++k) out[i + k] = std::bit_cast<float>(table[codes[i + k]]);
+        }
+    }
+    for (; i < n; ++i) out[i] = std::bit_cast<float>(table[codes[i]]);
+}
+
+// Codes of a 4-bit format -> float by nibble lookup (kernel_detail::decodes_by_nibble_lookup). The codes'
+// dwords are first permuted so that in-lane unpacks (plane bytes to words, then words under two zero bytes)
+// leave the floats in element order: register dword 4L + k holds code dword 2k + L.
+template <floating_format T>
+LOWBIT_TARGET_AVX2 void decode_nibbles(const T* in, float* out, std::size_t n)
+{
+    const auto* table = simd::kernel_detail::byte_decode_table<T>.data();
+    const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
+    const __m256i lo_plane = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(simd::kernel_detail::byte_plane<T, 2>.data())));
+    const __m256i hi_plane = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(simd::kernel_detail::byte_plane<T, 3>.data())));
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i zero = _mm256_setzero_si256();
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i c = _mm256_and_si256(
+            _mm256_permutevar8x32_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i)), order), nibble);
+        const __m256i lo = _mm256_shuffle_epi8(lo_plane, c);
+        const __m256i hi = _mm256_shuffle_epi8(hi_plane, c);
+        const __m256i w0 = _mm256_unpacklo_epi8(lo, hi);
+        const __m256i w1 = _mm256_unpackhi_epi8(lo, hi);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_unpacklo_epi16(zero, w0));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i + 8), _mm256_unpackhi_epi16(zero, w0));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i + 16), _mm256_unpacklo_epi16(zero, w1));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i + 24), _mm256_unpackhi_epi16(zero, w1));
+    }
+    for (; i < n; ++i) out[i] = std::bit_cast<float>(table[codes[i]]);
+}
+
+// Codes of a format of 8 bits or fewer -> float. In order of preference: FP4 by nibble lookup; 8-bit
+// formats through float16 (F16C); by scaling; by gathers from a 256-entry table. The float routes need
+// MXCSR not to flush subnormals.
 template <floating_format T>
 LOWBIT_TARGET_AVX2 void decode_bytes(const T* in, float* out, std::size_t n)
 {
-    if constexpr (simd::kernel_detail::decodes_by_scaling<T>()) {
+    if constexpr (kernel_detail::decodes_by_nibble_lookup<T>()) {
+        return decode_nibbles<T>(in, out, n);
+    } else if constexpr (kernel_detail::decodes_by_halves<T>() || simd::kernel_detail::decodes_by_scaling<T>()) {
         const simd::kernel_detail::mxcsr_guard quiet_environment;
-        if (!simd::kernel_detail::mxcsr_flushes_subnormals()) return decode_bytes_by_scaling<T>(in, out, n);
+        if (!simd::kernel_detail::mxcsr_flushes_subnormals()) {
+            if constexpr (kernel_detail::decodes_by_halves<T>())
+                if (has_f16c()) return decode_bytes_by_halves<T>(in, out, n);
+            if constexpr (simd::kernel_detail::decodes_by_scaling<T>()) return decode_bytes_by_scaling<T>(in, out, n);
+        }
     }
     const auto* table = reinterpret_cast<const int*>(simd::kernel_detail::byte_decode_table<T>.data());
     const auto* codes = reinterpret_cast<const std::uint8_t*>(in);
