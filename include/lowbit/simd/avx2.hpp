@@ -207,12 +207,52 @@ LOWBIT_TARGET_AVX2_F16C void encode_float16_silicon(const float* in, T* out, std
     if (i < n) encode_general<T, rounding::nearest_even, false>(in + i, out + i, n - i, options);
 }
 
+namespace kernel_detail {
+
+// 8 floats -> bfloat16 codes under nearest-even: the top half of the float rounded by one integer addition
+// (half an ulp minus one, plus the kept lsb), exact for every finite float, subnormals included, because
+// bfloat16 has float's exponent range. A block with a lane that rounds to Inf, or is Inf or NaN (what the
+// overflow and NaN options decide), goes through encode_lanes.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i bfloat16_lanes(__m256i bits, const encode_constants& c) noexcept
+{
+    // The largest magnitude that rounds to a finite bfloat16 (just below the midpoint to Inf).
+    const __m256i beyond = _mm256_cmpgt_epi32(_mm256_and_si256(bits, set1(0x7FFFFFFFu)), set1(0x7F7F7FFFu));
+    if (!_mm256_testz_si256(beyond, beyond)) [[unlikely]]
+        return encode_lanes<T, rounding::nearest_even>(bits, c);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), set1(1));
+    return _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(bits, set1(0x7FFFu)), lsb), 16);
+}
+
+}  // namespace kernel_detail
+
+// bfloat16 under nearest-even without a bfloat16 instruction (AVX2 has none): kernel_detail::bfloat16_lanes.
+// Integer arithmetic only, so MXCSR's rounding, DAZ and FTZ do not matter.
+template <floating_format T>
+LOWBIT_TARGET_AVX2 void encode_bfloat16_by_addition(const float* in, T* out, std::size_t n,
+                                                    const conversion_options& options)
+{
+    using namespace kernel_detail;
+    const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
+    auto* codes = reinterpret_cast<std::uint16_t*>(out);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256i words =
+            _mm256_packus_epi32(bfloat16_lanes<T>(load8(in + i), c), bfloat16_lanes<T>(load8(in + i + 8), c));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + i), _mm256_permute4x64_epi64(words, 0xD8));
+    }
+    if (i < n) encode_general<T, rounding::nearest_even, false>(in + i, out + i, n - i, options);
+}
+
 template <floating_format T, rounding R>
 LOWBIT_TARGET_AVX2 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
     const simd::kernel_detail::mxcsr_guard quiet_environment;
     if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_float16_layout<T>) {
         if (has_f16c() && !simd::kernel_detail::mxcsr_flushes_subnormals()) return encode_float16_silicon<T>(in, out, n, options);
+    }
+    if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_bfloat16_layout<T>) {
+        return encode_bfloat16_by_addition<T>(in, out, n, options);
     }
     if constexpr (R == rounding::nearest_even) {
         if (!simd::kernel_detail::mxcsr_rounds_to_nearest()) return encode_general<T, R, false>(in, out, n, options);

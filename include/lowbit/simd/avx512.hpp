@@ -230,19 +230,28 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i float16_block(__m512i bits, cons
     return halves;
 }
 
-// 16 floats -> bfloat16 codes by vcvtneps2bf16, or by the general lanes if an input is a float subnormal or a
-// result has the all-ones exponent.
-template <floating_format T>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512_BF16 __m256i bfloat16_block(__m512i bits, const encode_constants& c) noexcept
+// Whether a lane of `bits` is a float subnormal (zero exponent field, nonzero fraction): vcvtne2ps2bf16
+// flushes those to zero, the scalar engine does not.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 float_subnormal_lanes(__m512i bits) noexcept
 {
-    const __m256i exponent = _mm256_set1_epi16(0x7F80);
+    return _mm512_mask_test_epi32_mask(_mm512_testn_epi32_mask(bits, set1(0x7F800000u)), bits, set1(0x7FFFFFu));
+}
+
+// 32 floats (two vectors) -> bfloat16 codes by one vcvtne2ps2bf16, or by the general lanes if an input is
+// a float subnormal or a result has the all-ones exponent (Inf or NaN: what the options decide).
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512_BF16 __m512i bfloat16_block(__m512i low, __m512i high, const encode_constants& c) noexcept
+{
+    const __m512i exponent = _mm512_set1_epi16(0x7F80);
     // A vector cast, not std::bit_cast: the latter is a function without the AVX target (-Wpsabi).
-    const __m256i halves = (__m256i)_mm512_cvtneps_pbh(_mm512_castsi512_ps(bits));
-    const __m512i magnitude_minus_one = _mm512_sub_epi32(_mm512_and_si512(bits, set1(0x7FFFFFFFu)), set1(1));
-    const __mmask16 subnormal = _mm512_cmplt_epu32_mask(magnitude_minus_one, set1(0x7FFFFFu));
-    const __mmask16 top = _mm256_cmpeq_epi16_mask(_mm256_and_si256(halves, exponent), exponent);
-    if (_kor_mask16(subnormal, top) != 0) [[unlikely]]
-        return _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(bits, c));
+    const __m512i halves = (__m512i)_mm512_cvtne2ps_pbh(_mm512_castsi512_ps(high), _mm512_castsi512_ps(low));
+    const __mmask32 top = _mm512_cmpeq_epi16_mask(_mm512_and_si512(halves, exponent), exponent);
+    if ((_kortestz_mask16_u8(float_subnormal_lanes(low), float_subnormal_lanes(high)) &
+         _kortestz_mask32_u8(top, top)) == 0) [[unlikely]] {
+        const __m256i first = _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(low, c));
+        const __m256i second = _mm512_cvtepi32_epi16(encode_lanes<T, rounding::nearest_even>(high, c));
+        return _mm512_inserti64x4(_mm512_castsi256_si512(first), second, 1);
+    }
     return halves;
 }
 
@@ -280,9 +289,10 @@ LOWBIT_TARGET_AVX512 void encode_float16_silicon(const float* in, T* out, std::s
     }
 }
 
-// bfloat16 under nearest-even with AVX512-BF16 (vcvtneps2bf16: RNE whatever MXCSR says, but it flushes f32
+// bfloat16 under nearest-even with AVX512-BF16 (vcvtne2ps2bf16: RNE whatever MXCSR says, but it flushes f32
 // subnormal inputs and quiets NaNs its own way). A block with a subnormal input or an all-ones exponent in
-// the result is redone by the general lanes.
+// the result is redone by the general lanes. The two-source form converts 32 floats per instruction; on this
+// project's machine it costs what the one-source form costs on 16.
 template <floating_format T>
 LOWBIT_TARGET_AVX512_BF16 void encode_bfloat16_silicon(const float* in, T* out, std::size_t n,
                                                        const conversion_options& options)
@@ -291,11 +301,17 @@ LOWBIT_TARGET_AVX512_BF16 void encode_bfloat16_silicon(const float* in, T* out, 
     const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
     auto* codes = reinterpret_cast<std::uint16_t*>(out);
     std::size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + i), bfloat16_block<T>(_mm512_loadu_si512(in + i), c));
+    for (; i + 32 <= n; i += 32) {
+        const __m512i halves = bfloat16_block<T>(_mm512_loadu_si512(in + i), _mm512_loadu_si512(in + i + 16), c);
+        _mm512_storeu_si512(codes + i, halves);
+    }
     if (i < n) {
-        const auto mask = static_cast<__mmask16>((1u << (n - i)) - 1u);
-        _mm256_mask_storeu_epi16(codes + i, mask, bfloat16_block<T>(_mm512_maskz_loadu_epi32(mask, in + i), c));
+        const std::size_t left = n - i;
+        const auto low_mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const auto high_mask = static_cast<__mmask16>(left > 16 ? (1u << (left - 16)) - 1u : 0u);
+        const __m512i halves = bfloat16_block<T>(_mm512_maskz_loadu_epi32(low_mask, in + i),
+                                                 _mm512_maskz_loadu_epi32(high_mask, in + i + 16), c);
+        _mm512_mask_storeu_epi16(codes + i, _mm512_kunpackw(high_mask, low_mask), halves);
     }
 }
 
