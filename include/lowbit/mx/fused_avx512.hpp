@@ -150,9 +150,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i scale_codes(__m512i maxima) noex
 
 // ---- quantize: scaled values -> packed element bytes --------------------------------------------------------
 
-// 16 scaled values -> their element magnitude codes (dwords, not yet saturated), by the magnitude half of the
-// bulk encoders' nearest-even shortcut. Its mask of lanes outside the shortcut is not needed: scaled values
-// are finite and below 2^(emax + 1), and every MX float element rounds float32 subnormals by addition.
+// 16 scaled values -> their element magnitude codes (in the low byte of each dword, not yet saturated), by
+// the magnitude half of the bulk encoders' nearest-even shortcut. Its mask of lanes outside the shortcut is
+// not needed: scaled values are finite and below 2^(emax + 1), and every MX float element rounds float32
+// subnormals to zero.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i magnitude_codes(__m512 scaled) noexcept
 {

@@ -99,11 +99,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_lanes(__m256i bits, const e
     return result;
 }
 
-// The nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 8 lanes; a block with a lane it
-// cannot do goes through encode_lanes instead. The float addition rounds as MXCSR says: the caller checks
-// that MXCSR rounds to nearest (mxcsr_rounds_to_nearest) before taking this path.
+// The nearest-even shortcut by rebias (simd::kernel_detail::nearest_even_shortcut) on 8 lanes, which the
+// 16-bit formats take; a block with a lane it cannot do goes through encode_lanes instead.
 template <floating_format T>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i bits, const encode_constants& c) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_by_rebias(__m256i bits, const encode_constants& c) noexcept
 {
     using S = simd::kernel_detail::nearest_even_shortcut<T>;
     const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
@@ -129,6 +128,36 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i 
         return _mm256_or_si256(code, sign);
     else
         return _mm256_andnot_si256(_mm256_cmpeq_epi32(code, _mm256_setzero_si256()), _mm256_or_si256(code, sign));
+}
+
+// The nearest-even shortcut on 8 lanes: by simd::kernel_detail::binade_addend_shortcut for the formats of at
+// most 8 bits, else by encode_nearest_even_by_rebias; a block with a lane beyond it goes through encode_lanes.
+// Both add floats, which round as MXCSR says: the caller checks that MXCSR rounds to nearest
+// (mxcsr_rounds_to_nearest) before taking this path.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i bits, const encode_constants& c) noexcept
+{
+    if constexpr (simd::kernel_detail::binade_addend_shortcut<T>::applies) {
+        using S = simd::kernel_detail::binade_addend_shortcut<T>;
+        const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
+        // Signed compare of magnitudes (both below 2^31).
+        const __m256i outside = _mm256_cmpgt_epi32(magnitude, set1(S::limit));
+        if (!_mm256_testz_si256(outside, outside)) [[unlikely]]
+            return encode_lanes<T, rounding::nearest_even>(bits, c);
+        const __m256i exponent =
+            _mm256_and_si256(_mm256_max_epi32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
+        const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
+        const __m256i sum = _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(magnitude), addend));
+        const __m256i code =
+            _mm256_and_si256(_mm256_add_epi32(sum, _mm256_srli_epi32(sum, S::shift)), set1(S::magnitude_mask));
+        const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, S::sign_shift), set1(S::sign_mask));
+        if constexpr (S::negative_zero)
+            return _mm256_or_si256(code, sign);
+        else
+            return _mm256_andnot_si256(_mm256_cmpeq_epi32(code, _mm256_setzero_si256()), _mm256_or_si256(code, sign));
+    } else {
+        return encode_nearest_even_by_rebias<T>(bits, c);
+    }
 }
 
 template <floating_format T, rounding R, bool Shortcut>

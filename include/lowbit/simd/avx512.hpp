@@ -121,37 +121,53 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(T* out, __m512i codes) 
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi32_epi16(codes));
 }
 
-// The magnitude half of the nearest-even shortcut (simd::kernel_detail::nearest_even_shortcut) on 16 lanes:
-// the codes without their sign, and the mask of the lanes it cannot do (beyond T's largest finite value, Inf,
-// NaN; for formats without subnormals_by_addition also nonzero values below the smallest normal). Lanes
-// beyond the largest finite value come out as codes above max_code, which saturating callers (MX) may clamp.
+// The magnitude half of the nearest-even shortcut on 16 lanes: the codes without their sign, and the mask of
+// the lanes it cannot do (beyond T's largest finite value, Inf, NaN; for formats without
+// subnormals_by_addition also nonzero values below the smallest normal). Formats of at most 8 bits take
+// simd::kernel_detail::binade_addend_shortcut, whose codes are only the low byte of each lane (the bits above
+// are left over from the arithmetic); the others take simd::kernel_detail::nearest_even_shortcut, whose codes
+// are whole lanes. Either way, a lane beyond the largest finite value but below 2^(emax + 1) comes out as its
+// rounded code above max_code, which saturating callers (MX) may clamp.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 shortcut_magnitude_codes(__m512i bits, __m512i& codes) noexcept
 {
-    using S = simd::kernel_detail::nearest_even_shortcut<T>;
     const __m512i magnitude = _mm512_and_si512(bits, set1(0x7FFFFFFFu));
-    // Half an ulp minus one, plus one where the kept lsb is odd (a test and a masked add), then the shift.
-    const __mmask16 odd = _mm512_test_epi32_mask(magnitude, set1(1u << S::shift));
-    __m512i rounded = _mm512_add_epi32(magnitude, set1(S::offset));
-    rounded = _mm512_mask_add_epi32(rounded, odd, rounded, set1(1));
-    codes = _mm512_srli_epi32(rounded, S::shift);
-    const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, set1(S::min_normal_bits));
-    if constexpr (S::subnormals_by_addition) {
-        const __m512 addend = _mm512_castsi512_ps(set1(S::addend_bits));
-        const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend,
-                                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        codes = _mm512_mask_sub_epi32(codes, below_normal, _mm512_castps_si512(sum), set1(S::addend_bits));
-        return _mm512_cmpgt_epu32_mask(codes, set1(S::max_code));
+    if constexpr (simd::kernel_detail::binade_addend_shortcut<T>::applies) {
+        using S = simd::kernel_detail::binade_addend_shortcut<T>;
+        // |x| + C, with C's exponent field that of max(|x|, 2^emin) raised by 23 - m, rounded by the adder.
+        const __m512i exponent =
+            _mm512_and_si512(_mm512_max_epu32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
+        const __m512 addend = _mm512_castsi512_ps(_mm512_add_epi32(exponent, set1(S::addend)));
+        const __m512i sum = _mm512_castps_si512(
+            _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        codes = _mm512_add_epi32(sum, _mm512_srli_epi32(sum, S::shift));
+        return _mm512_cmpgt_epu32_mask(magnitude, set1(S::limit));
     } else {
-        // Below normal only ±0 is taken (code 0); anything else goes to the general lanes.
-        const __mmask16 zero = _mm512_testn_epi32_mask(magnitude, magnitude);
-        codes = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~zero), codes);
-        return _kor_mask16(_mm512_cmpgt_epu32_mask(codes, set1(S::max_code)), _kandn_mask16(zero, below_normal));
+        using S = simd::kernel_detail::nearest_even_shortcut<T>;
+        // Half an ulp minus one, plus one where the kept lsb is odd (a test and a masked add), then the shift.
+        const __mmask16 odd = _mm512_test_epi32_mask(magnitude, set1(1u << S::shift));
+        __m512i rounded = _mm512_add_epi32(magnitude, set1(S::offset));
+        rounded = _mm512_mask_add_epi32(rounded, odd, rounded, set1(1));
+        codes = _mm512_srli_epi32(rounded, S::shift);
+        const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, set1(S::min_normal_bits));
+        if constexpr (S::subnormals_by_addition) {
+            const __m512 addend = _mm512_castsi512_ps(set1(S::addend_bits));
+            const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend,
+                                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            codes = _mm512_mask_sub_epi32(codes, below_normal, _mm512_castps_si512(sum), set1(S::addend_bits));
+            return _mm512_cmpgt_epu32_mask(codes, set1(S::max_code));
+        } else {
+            // Below normal only ±0 is taken (code 0); anything else goes to the general lanes.
+            const __mmask16 zero = _mm512_testn_epi32_mask(magnitude, magnitude);
+            codes = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~zero), codes);
+            return _kor_mask16(_mm512_cmpgt_epu32_mask(codes, set1(S::max_code)), _kandn_mask16(zero, below_normal));
+        }
     }
 }
 
 // The whole shortcut on 16 lanes: the codes with their signs, and the mask of the lanes it cannot do, for
-// which the caller must use encode_lanes instead.
+// which the caller must use encode_lanes instead. As with shortcut_magnitude_codes, only the low byte of a
+// lane is the code for formats of at most 8 bits (the stores narrow by truncation; the packers mask).
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_shortcut_lanes(__m512i bits, __m512i& codes) noexcept
 {
@@ -161,7 +177,8 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_shortcut_lanes(__m512i 
     const __m512i sign_bits = _mm512_srli_epi32(bits, S::sign_shift);
     // 0xF8 = a | (b & c): the code with the sign bit taken from the shifted float.
     codes = _mm512_ternarylogic_epi32(code, sign_bits, set1(S::sign_mask), 0xF8);
-    if constexpr (!S::negative_zero) codes = _mm512_maskz_mov_epi32(_mm512_test_epi32_mask(code, code), codes);
+    if constexpr (!S::negative_zero)
+        codes = _mm512_maskz_mov_epi32(_mm512_test_epi32_mask(code, set1(T::info.magnitude_mask)), codes);
     return outside;
 }
 
@@ -176,7 +193,8 @@ inline constexpr std::array<std::uint8_t, 64> dword_byte_index = [] {
     return index;
 }();
 
-// 16 codes by the shortcut where every lane allows it, else by the general lanes.
+// 16 codes by the shortcut where every lane allows it, else by the general lanes (for formats of at most 8
+// bits, only the low byte of each lane is the code).
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_nearest_even_lanes(__m512i bits, const encode_constants& c) noexcept
 {

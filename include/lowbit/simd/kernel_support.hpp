@@ -259,6 +259,38 @@ struct nearest_even_shortcut {
     static constexpr bool negative_zero = T::info.has_negative_zero;
 };
 
+// The nearest-even code of a format of at most 8 bits by one float addition (the AVX2 byte encoders'
+// shortcut), exact for every input up to T's largest finite value. With E = max(exponent of |x|, emin),
+// C = 2^(E + 23 - m) has ulp 2^(E - m), T's spacing in binade E (and below emin, its subnormal spacing), so the
+// float adder told to round to nearest-even rounds |x| + C exactly as T does: bits(|x| + C) = bits(C) + q,
+// q being |x| in units of that spacing, rounded. T's code is q + (E - emin)·2^m, and the sum's own exponent
+// field supplies E: bits(sum) >> (23 - m) = (E + 23 - m + 127)·2^m. So
+//     code = bits(sum) + (bits(sum) >> (23 - m)) - (23 - m + 127 + emin)·2^m   (mod 256),
+// and the constant goes into C's fraction as K, its negative modulo 256. K is even (m >= 1), so a tie still
+// goes to T's even code; the low byte of bits(sum) + (bits(sum) >> (23 - m)) is then the code. Float
+// subnormal inputs round to zero in every such T, so DAZ cannot change the result, and C is always normal.
+// Lanes beyond `limit` (the largest magnitude whose code is at most max_code, Inf, NaN) are not handled.
+template <floating_format T>
+struct binade_addend_shortcut {
+    static constexpr int m = T::info.mantissa_bits;
+    static constexpr int shift = 23 - m;
+    static constexpr int emin = T::info.min_normal_exponent;
+    static constexpr bool applies = vector_encodable<T> && T::info.total_bits <= 8 && m >= 1 && emin - m >= -124;
+    // |x|'s exponent field is raised to at least emin's; C's exponent field is that plus `shift`.
+    static constexpr std::uint32_t min_exponent_bits = static_cast<std::uint32_t>(emin + 127) << 23;
+    static constexpr std::uint32_t fraction_constant =
+        (256u - ((static_cast<std::uint32_t>(shift + 127 + emin) << m) & 0xFFu)) & 0xFFu;
+    static constexpr std::uint32_t addend = (static_cast<std::uint32_t>(shift) << 23) + fraction_constant;
+    static constexpr std::uint32_t max_code = T::info.max_magnitude_code;
+    static constexpr std::uint32_t magnitude_mask = T::info.magnitude_mask;
+    // Half an ulp above T's largest value, less one where the tie goes up to the next (odd max_code).
+    static constexpr std::uint32_t limit =
+        byte_decode_table<T>[max_code] + (std::uint32_t{1} << (shift - 1)) - (max_code & 1u);
+    static constexpr int sign_shift = 32 - T::info.total_bits;
+    static constexpr std::uint32_t sign_mask = T::info.sign_mask;
+    static constexpr bool negative_zero = T::info.has_negative_zero;
+};
+
 }  // namespace kernel_detail
 }  // namespace LOWBIT_SIMD_ABI
 }  // namespace simd

@@ -58,6 +58,14 @@ inline constexpr std::array<std::uint8_t, 64> fp6_gather = [] {
     return order;
 }();
 
+// 16 floats -> their codes, whole lanes: only the low byte of an encode_block lane is the code (the
+// nearest-even shortcut leaves other bits above it), so the rest is cleared for the packs.
+template <floating_format T, rounding R>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i code_lanes(__m512i x, const simd::kernel_detail::encode_constants& c) noexcept
+{
+    return _mm512_and_si512(kernel_detail::encode_block<T, R>(x, c), _mm512_set1_epi32(0xFF));
+}
+
 // 64 floats (four vectors of bit patterns) -> their packed bytes, in the low step_bytes<Bits> bytes of the
 // result. `gather` is fp4_gather or fp6_gather, loaded once by the caller.
 template <floating_format T, rounding R>
@@ -65,11 +73,9 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(__m512i x0, __m
                                                                  const simd::kernel_detail::encode_constants& c,
                                                                  const __m512i& gather) noexcept
 {
-    using kernel_detail::encode_block;
-    // Codes are valid codes of T (at most 6 bits), so the unsigned-saturating packs keep them unchanged
-    // and no masking is needed before they are combined.
-    const __m512i words01 = _mm512_packus_epi32(encode_block<T, R>(x0, c), encode_block<T, R>(x1, c));
-    const __m512i words23 = _mm512_packus_epi32(encode_block<T, R>(x2, c), encode_block<T, R>(x3, c));
+    // Codes are valid codes of T (at most 6 bits), so the unsigned-saturating packs keep them unchanged.
+    const __m512i words01 = _mm512_packus_epi32(code_lanes<T, R>(x0, c), code_lanes<T, R>(x1, c));
+    const __m512i words23 = _mm512_packus_epi32(code_lanes<T, R>(x2, c), code_lanes<T, R>(x3, c));
     const __m512i codes = _mm512_packus_epi16(words01, words23);
     if constexpr (T::info.total_bits == 4) {
         // maddubs with multipliers (1, 16) per byte pair: word = even | odd << 4.
