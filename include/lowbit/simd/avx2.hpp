@@ -99,6 +99,17 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_lanes(__m256i bits, const e
     return result;
 }
 
+// Magnitude codes with the float's sign moved to T's sign bit (none on a zero code where T has no -0).
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i with_sign(__m256i code, __m256i bits) noexcept
+{
+    const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, 32 - T::info.total_bits), set1(T::info.sign_mask));
+    if constexpr (T::info.has_negative_zero)
+        return _mm256_or_si256(code, sign);
+    else
+        return _mm256_andnot_si256(_mm256_cmpeq_epi32(code, _mm256_setzero_si256()), _mm256_or_si256(code, sign));
+}
+
 // The nearest-even shortcut by rebias (simd::kernel_detail::nearest_even_shortcut) on 8 lanes, which the
 // 16-bit formats take; a block with a lane it cannot do goes through encode_lanes instead.
 template <floating_format T>
@@ -123,11 +134,23 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_by_rebias(__m2
     }
     if (!_mm256_testz_si256(outside, outside)) [[unlikely]]
         return encode_lanes<T, rounding::nearest_even>(bits, c);
-    const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, S::sign_shift), set1(S::sign_mask));
-    if constexpr (S::negative_zero)
-        return _mm256_or_si256(code, sign);
-    else
-        return _mm256_andnot_si256(_mm256_cmpeq_epi32(code, _mm256_setzero_si256()), _mm256_or_si256(code, sign));
+    return with_sign<T>(code, bits);
+}
+
+// binade_addend_shortcut's magnitude codes of 8 lanes (whole lanes, at most 7 bits); lanes beyond its limit
+// are ORed into `beyond`.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_magnitude_codes(__m256i bits, __m256i& beyond) noexcept
+{
+    using S = simd::kernel_detail::binade_addend_shortcut<T>;
+    const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
+    // Signed compare of magnitudes (both below 2^31).
+    beyond = _mm256_or_si256(beyond, _mm256_cmpgt_epi32(magnitude, set1(S::limit)));
+    const __m256i exponent =
+        _mm256_and_si256(_mm256_max_epi32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
+    const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
+    const __m256i sum = _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(magnitude), addend));
+    return _mm256_and_si256(_mm256_add_epi32(sum, _mm256_srli_epi32(sum, S::shift)), set1(S::magnitude_mask));
 }
 
 // The nearest-even shortcut on 8 lanes: by simd::kernel_detail::binade_addend_shortcut for the formats of at
@@ -138,23 +161,11 @@ template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i bits, const encode_constants& c) noexcept
 {
     if constexpr (simd::kernel_detail::binade_addend_shortcut<T>::applies) {
-        using S = simd::kernel_detail::binade_addend_shortcut<T>;
-        const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
-        // Signed compare of magnitudes (both below 2^31).
-        const __m256i outside = _mm256_cmpgt_epi32(magnitude, set1(S::limit));
-        if (!_mm256_testz_si256(outside, outside)) [[unlikely]]
+        __m256i beyond = _mm256_setzero_si256();
+        const __m256i code = binade_magnitude_codes<T>(bits, beyond);
+        if (!_mm256_testz_si256(beyond, beyond)) [[unlikely]]
             return encode_lanes<T, rounding::nearest_even>(bits, c);
-        const __m256i exponent =
-            _mm256_and_si256(_mm256_max_epi32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
-        const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
-        const __m256i sum = _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(magnitude), addend));
-        const __m256i code =
-            _mm256_and_si256(_mm256_add_epi32(sum, _mm256_srli_epi32(sum, S::shift)), set1(S::magnitude_mask));
-        const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, S::sign_shift), set1(S::sign_mask));
-        if constexpr (S::negative_zero)
-            return _mm256_or_si256(code, sign);
-        else
-            return _mm256_andnot_si256(_mm256_cmpeq_epi32(code, _mm256_setzero_si256()), _mm256_or_si256(code, sign));
+        return with_sign<T>(code, bits);
     } else {
         return encode_nearest_even_by_rebias<T>(bits, c);
     }
@@ -174,6 +185,43 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i load8(const float* p) noexcept
     return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
 }
 
+// 32 floats -> their codes as 32 bytes in element order (formats of at most 8 bits). Two rounds of
+// unsigned-saturating packs narrow the codes (they keep valid codes unchanged) and interleave the four
+// groups of four codes of each 128-bit lane, which one dword permute undoes. Under the nearest-even shortcut
+// the signs skip the per-lane work: signed-saturating packs of the floats themselves keep each sign in bit 7
+// of its byte, which is then ORed onto the packed magnitudes once per 32 codes.
+template <floating_format T, rounding R, bool Shortcut>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_bytes(const float* in, const encode_constants& c) noexcept
+{
+    static_assert(T::info.total_bits <= 8);
+    const __m256i x0 = load8(in), x1 = load8(in + 8), x2 = load8(in + 16), x3 = load8(in + 24);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    if constexpr (R == rounding::nearest_even && Shortcut && simd::kernel_detail::binade_addend_shortcut<T>::applies) {
+        using S = simd::kernel_detail::binade_addend_shortcut<T>;
+        __m256i beyond = _mm256_setzero_si256();
+        const __m256i m0 = binade_magnitude_codes<T>(x0, beyond);
+        const __m256i m1 = binade_magnitude_codes<T>(x1, beyond);
+        const __m256i m2 = binade_magnitude_codes<T>(x2, beyond);
+        const __m256i m3 = binade_magnitude_codes<T>(x3, beyond);
+        if (_mm256_testz_si256(beyond, beyond)) [[likely]] {
+            const __m256i magnitudes = _mm256_packus_epi16(_mm256_packus_epi32(m0, m1), _mm256_packus_epi32(m2, m3));
+            __m256i signs = _mm256_and_si256(_mm256_packs_epi16(_mm256_packs_epi32(x0, x1), _mm256_packs_epi32(x2, x3)),
+                                             _mm256_set1_epi8(static_cast<char>(0x80)));
+            // Bit 7 down to T's sign bit; a word shift moves it within its own byte.
+            if constexpr (S::sign_shift > 24) signs = _mm256_srli_epi16(signs, S::sign_shift - 24);
+            __m256i codes = _mm256_or_si256(magnitudes, signs);
+            if constexpr (!S::negative_zero)
+                codes = _mm256_andnot_si256(_mm256_cmpeq_epi8(magnitudes, _mm256_setzero_si256()), codes);
+            return _mm256_permutevar8x32_epi32(codes, order);
+        }
+    }
+    const __m256i a = encode_block<T, R, Shortcut>(x0, c);
+    const __m256i b = encode_block<T, R, Shortcut>(x1, c);
+    const __m256i d = encode_block<T, R, Shortcut>(x2, c);
+    const __m256i e = encode_block<T, R, Shortcut>(x3, c);
+    return _mm256_permutevar8x32_epi32(_mm256_packus_epi16(_mm256_packus_epi32(a, b), _mm256_packus_epi32(d, e)), order);
+}
+
 }  // namespace kernel_detail
 
 // `Shortcut`: whether nearest-even may take the shortcut lanes (MXCSR rounds to nearest).
@@ -184,17 +232,8 @@ LOWBIT_TARGET_AVX2 void encode_general(const float* in, T* out, std::size_t n, c
     const encode_constants c = simd::kernel_detail::make_encode_constants<T>(options);
     std::size_t i = 0;
     if constexpr (sizeof(T) == 1) {
-        // Codes fit a byte: two unsigned-saturating packs, then one permute restores the order of the
-        // four 128-bit-lane-interleaved dword groups.
-        const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-        for (; i + 32 <= n; i += 32) {
-            const __m256i a = encode_block<T, R, Shortcut>(load8(in + i), c);
-            const __m256i b = encode_block<T, R, Shortcut>(load8(in + i + 8), c);
-            const __m256i d = encode_block<T, R, Shortcut>(load8(in + i + 16), c);
-            const __m256i e = encode_block<T, R, Shortcut>(load8(in + i + 24), c);
-            const __m256i bytes = _mm256_packus_epi16(_mm256_packus_epi32(a, b), _mm256_packus_epi32(d, e));
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_permutevar8x32_epi32(bytes, order));
-        }
+        for (; i + 32 <= n; i += 32)
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), encode_bytes<T, R, Shortcut>(in + i, c));
     } else {
         for (; i + 16 <= n; i += 16) {
             const __m256i a = encode_block<T, R, Shortcut>(load8(in + i), c);
@@ -363,6 +402,27 @@ struct half_route {
     }
 };
 
+// 32 float16 values (four groups of 8, in element order) -> floats at out[0..31], each times `scale` if
+// Scaled (a power of two: exact, whatever MXCSR's rounding).
+template <bool Scaled>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2_F16C void store_halves_as_floats(__m128i halves, __m256 scale, float* out) noexcept
+{
+    __m256 v = _mm256_cvtph_ps(halves);
+    if constexpr (Scaled) v = _mm256_mul_ps(v, scale);
+    _mm256_storeu_ps(out, v);
+}
+
+// (Four named arguments, not an array: an array of vectors in a loop was left in memory by GCC.)
+template <bool Scaled>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2_F16C void store_halves_as_floats(__m128i h0, __m128i h1, __m128i h2, __m128i h3,
+                                                                     __m256 scale, float* out) noexcept
+{
+    store_halves_as_floats<Scaled>(h0, scale, out);
+    store_halves_as_floats<Scaled>(h1, scale, out + 8);
+    store_halves_as_floats<Scaled>(h2, scale, out + 16);
+    store_halves_as_floats<Scaled>(h3, scale, out + 24);
+}
+
 // Whether half_route decodes T: checked for every finite code against byte_decode_table<T>, so a kernel
 // relying on it cannot disagree with the scalar decoder. The products must be normal floats (or zero), which
 // makes the multiplication exact under any MXCSR rounding mode. Signed formats whose top bit is the sign
@@ -450,20 +510,9 @@ LOWBIT_TARGET_AVX2_F16C void decode_bytes_by_halves(const T* in, float* out, std
             lo = _mm256_and_si256(lo, mask);
             hi = _mm256_and_si256(hi, mask);
         }
-        __m256 v0 = _mm256_cvtph_ps(_mm256_castsi256_si128(lo));
-        __m256 v1 = _mm256_cvtph_ps(_mm256_castsi256_si128(hi));
-        __m256 v2 = _mm256_cvtph_ps(_mm256_extracti128_si256(lo, 1));
-        __m256 v3 = _mm256_cvtph_ps(_mm256_extracti128_si256(hi, 1));
-        if constexpr (H::needs_scale) {
-            v0 = _mm256_mul_ps(v0, scale);
-            v1 = _mm256_mul_ps(v1, scale);
-            v2 = _mm256_mul_ps(v2, scale);
-            v3 = _mm256_mul_ps(v3, scale);
-        }
-        _mm256_storeu_ps(out + i, v0);
-        _mm256_storeu_ps(out + i + 8, v1);
-        _mm256_storeu_ps(out + i + 16, v2);
-        _mm256_storeu_ps(out + i + 24, v3);
+        kernel_detail::store_halves_as_floats<H::needs_scale>(_mm256_castsi256_si128(lo), _mm256_castsi256_si128(hi),
+                                                              _mm256_extracti128_si256(lo, 1),
+                                                              _mm256_extracti128_si256(hi, 1), scale, out + i);
         if constexpr (H::has_specials) {
             // Signed byte compare: magnitudes are below 0x80.
             const __m256i special = _mm256_cmpgt_epi8(_mm256_and_si256(c, magnitude_mask), max_code);

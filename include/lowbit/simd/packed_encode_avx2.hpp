@@ -34,17 +34,7 @@ template <floating_format T, rounding R, bool Shortcut>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_pack_step(const float* in,
                                                                const simd::kernel_detail::encode_constants& c) noexcept
 {
-    using kernel_detail::encode_block;
-    using kernel_detail::load8;
-    const __m256i a = encode_block<T, R, Shortcut>(load8(in), c);
-    const __m256i b = encode_block<T, R, Shortcut>(load8(in + 8), c);
-    const __m256i d = encode_block<T, R, Shortcut>(load8(in + 16), c);
-    const __m256i e = encode_block<T, R, Shortcut>(load8(in + 24), c);
-    // Codes fit a byte, so the unsigned-saturating packs keep them; the packs interleave the four groups of
-    // four codes of each 128-bit lane, and one dword permute restores element order.
-    const __m256i bytes = _mm256_packus_epi16(_mm256_packus_epi32(a, b), _mm256_packus_epi32(d, e));
-    const __m256i codes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-    return packing_detail::pack_step<T::info.total_bits>(codes);
+    return packing_detail::pack_step<T::info.total_bits>(kernel_detail::encode_bytes<T, R, Shortcut>(in, c));
 }
 
 template <floating_format T, rounding R, bool Shortcut>

@@ -287,20 +287,9 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2_F16C void fp6_step_by_halves(const std::ui
     // 12..23 (at bytes 4 and 10 of bytes 8..23): two loads that stay within the 24 bytes.
     const __m256i a = fp6_halves<T>(_mm256_shuffle_epi8(load_in_both_lanes(bytes), windows_a));
     const __m256i b = fp6_halves<T>(_mm256_shuffle_epi8(load_in_both_lanes(bytes + 8), windows_b));
-    __m256 v0 = _mm256_cvtph_ps(_mm256_castsi256_si128(a));
-    __m256 v1 = _mm256_cvtph_ps(_mm256_extracti128_si256(a, 1));
-    __m256 v2 = _mm256_cvtph_ps(_mm256_castsi256_si128(b));
-    __m256 v3 = _mm256_cvtph_ps(_mm256_extracti128_si256(b, 1));
-    if constexpr (H::needs_scale) {
-        v0 = _mm256_mul_ps(v0, scale);
-        v1 = _mm256_mul_ps(v1, scale);
-        v2 = _mm256_mul_ps(v2, scale);
-        v3 = _mm256_mul_ps(v3, scale);
-    }
-    _mm256_storeu_ps(out, v0);
-    _mm256_storeu_ps(out + 8, v1);
-    _mm256_storeu_ps(out + 16, v2);
-    _mm256_storeu_ps(out + 24, v3);
+    avx2::kernel_detail::store_halves_as_floats<H::needs_scale>(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1),
+                                                                _mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1),
+                                                                scale, out);
 }
 
 }  // namespace packing_detail
