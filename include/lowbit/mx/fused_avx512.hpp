@@ -84,15 +84,19 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i block_maximum_lanes(const float*
 // stay within 128-bit lanes (unpacks), only the last two cross them.
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i reduce_sixteen(const __m512i (&lanes)[16]) noexcept
 {
+    // The loops are unrolled so that the arrays live in registers (GCC left them in memory otherwise).
     __m512i pairs[8];  // 128-bit lane: partial maxima of blocks 2i, 2i+1, 2i, 2i+1
+#pragma GCC unroll 8
     for (std::size_t i = 0; i < 8; ++i)
         pairs[i] = _mm512_max_epu32(_mm512_unpacklo_epi32(lanes[2 * i], lanes[2 * i + 1]),
                                     _mm512_unpackhi_epi32(lanes[2 * i], lanes[2 * i + 1]));
     __m512i quads[4];  // 128-bit lane: partial maxima of blocks 4i .. 4i+3
+#pragma GCC unroll 4
     for (std::size_t i = 0; i < 4; ++i)
         quads[i] = _mm512_max_epu32(_mm512_unpacklo_epi64(pairs[2 * i], pairs[2 * i + 1]),
                                     _mm512_unpackhi_epi64(pairs[2 * i], pairs[2 * i + 1]));
     __m512i octets[2];  // 128-bit lanes 0, 1: blocks 8i .. 8i+3; lanes 2, 3: blocks 8i+4 .. 8i+7
+#pragma GCC unroll 2
     for (std::size_t i = 0; i < 2; ++i)
         octets[i] = _mm512_max_epu32(_mm512_shuffle_i32x4(quads[2 * i], quads[2 * i + 1], 0x88),
                                      _mm512_shuffle_i32x4(quads[2 * i], quads[2 * i + 1], 0xDD));
@@ -273,13 +277,15 @@ template <element_format Elem, scale_rule Rule, std::size_t Fixed>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prepare_chunk(const segment& s, std::size_t first, std::size_t count,
                                                           float8_e8m0fnu* scales, chunk_scales& out) noexcept
 {
-    __m512i lanes[chunk_blocks];
+    __m512i lanes[chunk_blocks];  // in registers: the loops are unrolled
     if (Fixed != 0 && count == chunk_blocks) {
         // Constant offsets from one pointer.
         const float* x = s.x + first * Fixed;
+#pragma GCC unroll 16
         for (std::size_t j = 0; j < chunk_blocks; ++j) lanes[j] = block_maximum_lanes(x + j * Fixed, Fixed);
     } else {
         const std::size_t last = count - 1;
+#pragma GCC unroll 16
         for (std::size_t j = 0; j < chunk_blocks; ++j) {
             const std::size_t b = first + (j < last ? j : last);
             lanes[j] = block_maximum_lanes(s.x + b * s.block_size, Fixed != 0 ? Fixed : s.length_of(b));
