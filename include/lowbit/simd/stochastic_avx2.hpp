@@ -87,7 +87,10 @@ template <int N>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 void philox(__m256i (&state)[N], const round_keys& keys) noexcept
 {
     const __m256i multipliers = per_half(philox4x32_constants::multiplier0, 0, philox4x32_constants::multiplier1, 0);
+    // Unrolled, so that the states stay in registers (GCC kept them in memory, a store and a load per round).
+#pragma GCC unroll 10
     for (int r = 0; r < philox_rounds; ++r)
+#pragma GCC unroll 4
         for (int v = 0; v < N; ++v) state[v] = philox_round(state[v], keys.key[r], multipliers);
 }
 
@@ -171,9 +174,11 @@ LOWBIT_TARGET_AVX2 void encode_stochastic(const float* in, T* out, std::size_t n
     for (; i + step <= n; i += step) {
         const std::uint64_t block = (first_index + i) / 4;
         __m256i words[vectors];
+#pragma GCC unroll 4
         for (int v = 0; v < vectors; ++v) words[v] = counters(block + 2 * static_cast<std::uint64_t>(v));
         philox(words, keys);
         __m256i codes[vectors];
+#pragma GCC unroll 4
         for (int v = 0; v < vectors; ++v)
             codes[v] = stochastic_lanes<T>(load8(in + i + 8 * static_cast<std::size_t>(v)), words[v], c);
         if constexpr (sizeof(T) == 1) {
