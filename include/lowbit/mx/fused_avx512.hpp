@@ -167,6 +167,18 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i magnitude_codes(__m512 scaled) n
     return codes;
 }
 
+// vpermt2b indices like dword_byte_index, for FP4: byte `Byte` of the dwords of elements 0, 2, .., 30 (result
+// bytes 0..15), then of elements 1, 3, .., 31 (bytes 16..31), element e being dword e % 16 of vector e / 16.
+template <int Byte>
+inline constexpr std::array<std::uint8_t, 64> fp4_byte_index = [] {
+    std::array<std::uint8_t, 64> index{};
+    for (std::size_t r = 0; r < 32; ++r) {
+        const std::size_t e = r < 16 ? 2 * r : 2 * (r - 16) + 1;
+        index[r] = static_cast<std::uint8_t>((e < 16 ? 4 * e : 64 + 4 * (e - 16)) + Byte);
+    }
+    return index;
+}();
+
 // 32 scaled values -> their packed element bytes at `out` (32, 24 or 16 bytes).
 template <element_format Elem>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, __m512 y0, __m512 y1) noexcept
@@ -180,10 +192,12 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, _
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm512_cvtsepi32_epi8(q1));
     } else {
         constexpr int bits = Elem::info.total_bits;
-        // The low byte of each code and the float's top byte (its sign in bit 7), 32 of each in element order.
-        using simd::avx512::kernel_detail::dword_byte_index;
-        const __m512i low_bytes = _mm512_loadu_si512(dword_byte_index<0>.data());
-        const __m512i top_bytes = _mm512_loadu_si512(dword_byte_index<3>.data());
+        // The low byte of each code and the float's top byte (its sign in bit 7), 32 of each: in element order,
+        // or for FP4 the even elements then the odd ones (fp4_byte_index).
+        const auto& low_index = bits == 4 ? fp4_byte_index<0> : simd::avx512::kernel_detail::dword_byte_index<0>;
+        const auto& top_index = bits == 4 ? fp4_byte_index<3> : simd::avx512::kernel_detail::dword_byte_index<3>;
+        const __m512i low_bytes = _mm512_loadu_si512(low_index.data());
+        const __m512i top_bytes = _mm512_loadu_si512(top_index.data());
         __m256i codes = _mm512_castsi512_si256(
             _mm512_permutex2var_epi8(magnitude_codes<Elem>(y0), low_bytes, magnitude_codes<Elem>(y1)));
         codes = _mm256_min_epu8(codes, _mm256_set1_epi8(static_cast<char>(Elem::info.max_magnitude_code)));
@@ -195,12 +209,14 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, _
         codes = _mm256_ternarylogic_epi32(codes, signs, _mm256_set1_epi8(static_cast<char>(Elem::info.sign_mask)), 0xF8);
         if constexpr (bits == 8) {
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), codes);
+        } else if constexpr (bits == 4) {
+            // Byte j = element 2j | element 2j + 1 << 4. A word shift moves each odd code to its byte's high
+            // nibble without spilling into the next byte, since codes are below 16.
+            const __m128i odd = _mm_slli_epi16(_mm256_extracti128_si256(codes, 1), 4);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_or_si128(_mm256_castsi256_si128(codes), odd));
         } else {
             const __m512i packed = simd::avx512::packing_detail::pack_step<bits>(_mm512_castsi256_si512(codes));
-            if constexpr (bits == 4)
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_castsi512_si128(packed));
-            else
-                _mm256_mask_storeu_epi8(out, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
+            _mm256_mask_storeu_epi8(out, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
         }
     }
 }
