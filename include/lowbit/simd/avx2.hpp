@@ -1,5 +1,6 @@
 // AVX2 bulk kernels: float32 -> every vector_encodable format under every rounding mode and option, and
-// the decoders of the 8-bit-or-narrower formats (gathers from a 256-entry table), bfloat16 and float16.
+// the decoders of the 8-bit-or-narrower formats (through float16 with F16C, by nibble lookup, by scaling or
+// by gathers from a 256-entry table), bfloat16 and float16.
 #pragma once
 
 #include "abi.hpp"

@@ -259,8 +259,8 @@ struct nearest_even_shortcut {
     static constexpr bool negative_zero = T::info.has_negative_zero;
 };
 
-// The nearest-even code of a format of at most 8 bits by one float addition (the AVX2 byte encoders'
-// shortcut), exact for every input up to T's largest finite value. With E = max(exponent of |x|, emin),
+// The nearest-even code of a format of at most 8 bits by one float addition (the byte encoders' shortcut on
+// AVX2 and AVX-512, and the fused MX element encoder), exact for every input up to T's largest finite value. With E = max(exponent of |x|, emin),
 // C = 2^(E + 23 - m) has ulp 2^(E - m), T's spacing in binade E (and below emin, its subnormal spacing), so the
 // float adder told to round to nearest-even rounds |x| + C exactly as T does: bits(|x| + C) = bits(C) + q,
 // q being |x| in units of that spacing, rounded. T's code is q + (E - emin)·2^m, and the sum's own exponent
@@ -286,8 +286,8 @@ struct binade_addend_shortcut {
     // Half an ulp above T's largest value, less one where the tie goes up to the next (odd max_code).
     static constexpr std::uint32_t limit =
         byte_decode_table<T>[max_code] + (std::uint32_t{1} << (shift - 1)) - (max_code & 1u);
+    // The float's sign bit moved to T's sign position by one logical right shift.
     static constexpr int sign_shift = 32 - T::info.total_bits;
-    static constexpr std::uint32_t sign_mask = T::info.sign_mask;
     static constexpr bool negative_zero = T::info.has_negative_zero;
 };
 
