@@ -138,15 +138,12 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_by_rebias(__m2
     return with_sign<T>(code, bits);
 }
 
-// binade_addend_shortcut's magnitude codes of 8 lanes (whole lanes, at most 7 bits); lanes beyond its limit
-// are ORed into `beyond`.
+// binade_addend_shortcut's magnitude codes of 8 lanes (whole lanes, at most 7 bits) from their magnitudes
+// (the float bits without the sign). Lanes beyond S::limit come out wrong: the caller checks the magnitudes.
 template <floating_format T>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_magnitude_codes(__m256i bits, __m256i& beyond) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_magnitude_codes(__m256i magnitude) noexcept
 {
     using S = simd::kernel_detail::binade_addend_shortcut<T>;
-    const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
-    // Signed compare of magnitudes (both below 2^31).
-    beyond = _mm256_or_si256(beyond, _mm256_cmpgt_epi32(magnitude, set1(S::limit)));
     const __m256i exponent =
         _mm256_and_si256(_mm256_max_epi32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
     const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
@@ -162,11 +159,13 @@ template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i bits, const encode_constants& c) noexcept
 {
     if constexpr (simd::kernel_detail::binade_addend_shortcut<T>::applies) {
-        __m256i beyond = _mm256_setzero_si256();
-        const __m256i code = binade_magnitude_codes<T>(bits, beyond);
+        const __m256i magnitude = _mm256_and_si256(bits, set1(0x7FFFFFFFu));
+        // Signed compare of magnitudes (both below 2^31).
+        const __m256i beyond =
+            _mm256_cmpgt_epi32(magnitude, set1(simd::kernel_detail::binade_addend_shortcut<T>::limit));
         if (!_mm256_testz_si256(beyond, beyond)) [[unlikely]]
             return encode_lanes<T, rounding::nearest_even>(bits, c);
-        return with_sign<T>(code, bits);
+        return with_sign<T>(binade_magnitude_codes<T>(magnitude), bits);
     } else {
         return encode_nearest_even_by_rebias<T>(bits, c);
     }
@@ -199,12 +198,17 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_bytes(const float* in, cons
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     if constexpr (R == rounding::nearest_even && Shortcut && simd::kernel_detail::binade_addend_shortcut<T>::applies) {
         using S = simd::kernel_detail::binade_addend_shortcut<T>;
-        __m256i beyond = _mm256_setzero_si256();
-        const __m256i m0 = binade_magnitude_codes<T>(x0, beyond);
-        const __m256i m1 = binade_magnitude_codes<T>(x1, beyond);
-        const __m256i m2 = binade_magnitude_codes<T>(x2, beyond);
-        const __m256i m3 = binade_magnitude_codes<T>(x3, beyond);
+        const __m256i sign_off = set1(0x7FFFFFFFu);
+        const __m256i a0 = _mm256_and_si256(x0, sign_off), a1 = _mm256_and_si256(x1, sign_off);
+        const __m256i a2 = _mm256_and_si256(x2, sign_off), a3 = _mm256_and_si256(x3, sign_off);
+        // One compare of the largest of the 32 magnitudes (signed: all below 2^31).
+        const __m256i largest = _mm256_max_epi32(_mm256_max_epi32(a0, a1), _mm256_max_epi32(a2, a3));
+        const __m256i beyond = _mm256_cmpgt_epi32(largest, set1(S::limit));
         if (_mm256_testz_si256(beyond, beyond)) [[likely]] {
+            const __m256i m0 = binade_magnitude_codes<T>(a0);
+            const __m256i m1 = binade_magnitude_codes<T>(a1);
+            const __m256i m2 = binade_magnitude_codes<T>(a2);
+            const __m256i m3 = binade_magnitude_codes<T>(a3);
             const __m256i magnitudes = _mm256_packus_epi16(_mm256_packus_epi32(m0, m1), _mm256_packus_epi32(m2, m3));
             __m256i signs = _mm256_and_si256(_mm256_packs_epi16(_mm256_packs_epi32(x0, x1), _mm256_packs_epi32(x2, x3)),
                                              _mm256_set1_epi8(static_cast<char>(0x80)));
