@@ -260,11 +260,12 @@ struct nearest_even_shortcut {
 };
 
 // The nearest-even code of a format of at most 8 bits by one float addition (the byte encoders' shortcut on
-// AVX2 and AVX-512, and the fused MX element encoder), exact for every input up to T's largest finite value. With E = max(exponent of |x|, emin),
-// C = 2^(E + 23 - m) has ulp 2^(E - m), T's spacing in binade E (and below emin, its subnormal spacing), so the
-// float adder told to round to nearest-even rounds |x| + C exactly as T does: bits(|x| + C) = bits(C) + q,
-// q being |x| in units of that spacing, rounded. T's code is q + (E - emin)·2^m, and the sum's own exponent
-// field supplies E: bits(sum) >> (23 - m) = (E + 23 - m + 127)·2^m. So
+// AVX2 and AVX-512, and the fused MX element encoder), exact for every input up to T's largest finite value.
+// With E = max(exponent of |x|, emin), C = 2^(E + 23 - m) has ulp 2^(E - m), T's spacing in binade E (and
+// below emin, its subnormal spacing), so the float adder told to round to nearest-even rounds |x| + C exactly
+// as T does: bits(|x| + C) = bits(C) + q, q being |x| in units of that spacing, rounded. T's code is
+// q + (E - emin)·2^m, and the sum's own exponent field supplies E:
+//     bits(sum) >> (23 - m) = (E + 23 - m + 127)·2^m, so
 //     code = bits(sum) + (bits(sum) >> (23 - m)) - (23 - m + 127 + emin)·2^m   (mod 256),
 // and the constant goes into C's fraction as K, its negative modulo 256. K is even (m >= 1), so a tie still
 // goes to T's even code; the low byte of bits(sum) + (bits(sum) >> (23 - m)) is then the code. Float
