@@ -6,6 +6,7 @@
 // they must step aside.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -217,6 +218,62 @@ void check_fused_layouts(std::uint32_t seed)
     }
 }
 
+// Blocks at every scale: the maximum is the element's largest value times 2^e for every e that leaves it a
+// nonzero finite float (so every scale code the rules can give), the other 31 values are random magnitudes
+// up to it, midpoints of the element grid at that scale and one float32 step either side of them, and
+// float32 subnormals. The fused kernel encodes a block's elements without multiplying unless the scale is
+// so small (2^(emin - k) not a normal float) that it multiplies first: both routes and the boundary between
+// them are crossed here.
+template <class Elem>
+std::vector<float> every_scale_input(std::mt19937& rng)
+{
+    const float top = static_cast<float>(std::numeric_limits<Elem>::max());
+    std::vector<float> x;
+    for (int e = -170; e <= 130; ++e) {
+        const float anchor = std::ldexp(top, e);
+        if (anchor == 0.0f || !std::isfinite(anchor)) continue;
+        const std::uint32_t anchor_bits = std::bit_cast<std::uint32_t>(anchor);
+        const int exponent = std::ilogb(anchor) - std::ilogb(top);
+        for (int block = 0; block < 4; ++block) {
+            x.push_back(block % 2 == 0 ? anchor : -anchor);
+            for (int j = 1; j < 32; ++j) {
+                float v = 0.0f;
+                switch ((j + block) % 3) {
+                case 0: v = std::bit_cast<float>(static_cast<std::uint32_t>(rng() % (anchor_bits + 1u))); break;
+                case 1: {
+                    const auto code = static_cast<std::uint8_t>(rng() % Elem::info.max_magnitude_code);
+                    const double low = static_cast<double>(Elem::from_bits(code));
+                    const double high = static_cast<double>(Elem::from_bits(static_cast<std::uint8_t>(code + 1)));
+                    v = static_cast<float>(std::ldexp((low + high) / 2, exponent));
+                    if (j % 4 == 1) v = std::nextafter(v, 0.0f);
+                    if (j % 4 == 2) v = std::nextafter(v, anchor);
+                    v = std::min(v, anchor);
+                    break;
+                }
+                default: v = std::bit_cast<float>(static_cast<std::uint32_t>(rng() % 0x00800000u)); break;
+                }
+                x.push_back(rng() % 2 == 0 ? v : -v);
+            }
+        }
+    }
+    return x;
+}
+
+template <class Elem>
+void check_every_scale(std::uint32_t seed)
+{
+    const isa_restorer restore;
+    std::mt19937 rng(seed);
+    const std::vector<float> x = every_scale_input<Elem>(rng);
+    for (mx::scale_rule rule : mx::all_scale_rules) {
+        REQUIRE(lowbit::simd::set_isa(isa::scalar));
+        const outputs scalar = run_everything<Elem>(x, rule, 32);
+        REQUIRE(lowbit::simd::set_isa(isa::avx512));
+        CAPTURE(mx::element_name<Elem>(), mx::scale_rule_name(rule));
+        REQUIRE(run_everything<Elem>(x, rule, 32) == scalar);
+    }
+}
+
 // A matrix blocked along its rows on one path: element bytes, scale bits and dequantized bits.
 template <class Elem>
 std::vector<std::uint32_t> row_blocked_matrix(const std::vector<float>& m, mx::matrix_shape shape, std::size_t block_size)
@@ -270,6 +327,11 @@ TEST_CASE("mx simd: the fused AVX-512 kernels on every layout they take", "[mx][
     check_fused_matrices<mx::fp4_e2m1>(208);
     check_fused_matrices<mx::fp6_e3m2>(209);
     check_fused_matrices<mx::int8>(210);
+    check_every_scale<mx::fp8_e4m3>(212);
+    check_every_scale<mx::fp8_e5m2>(213);
+    check_every_scale<mx::fp6_e3m2>(214);
+    check_every_scale<mx::fp6_e2m3>(215);
+    check_every_scale<mx::fp4_e2m1>(216);
 }
 
 #if LOWBIT_SIMD_X86

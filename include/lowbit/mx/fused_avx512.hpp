@@ -5,12 +5,15 @@
 // - the block maximum is the integer maximum of the magnitude bits, as amax_bits_of takes it;
 // - the scale codes of 16 blocks are computed in vector lanes by scale_codes, the integer arithmetic of
 //   scale_code_from_amax_bits (checked against it for every float32 magnitude, every element and rule);
-// - x * 2^k is one vmulps by the float 2^k with embedded nearest-even rounding: the exact product rounded once,
-//   which is what detail::scale_by_power_of_two computes (2^k is a float for k in [-149, 127], subnormal
-//   below -126);
-// - the elements are encoded by the vector encoders' nearest-even shortcut (simd/kernel_support.hpp) with
-//   saturation: a block scaled by its own scale stays below 2^(emax + 1), so a code beyond the element's
-//   largest is exactly the saturating case, and clamping it to that code is what `saturate` does.
+// - a float element is encoded from x by signed_addend_shortcut (simd/kernel_support.hpp), whose single
+//   nearest-even rounding applies the block's 2^k too: the exact product x·2^k rounded once to the element,
+//   which is what encoding detail::scale_by_power_of_two's product gives (that product is exact unless it
+//   is below 2^-126, where every element rounds to zero either way). Blocks whose scale is too small for
+//   that (2^(emin - k) not a normal float) and MXINT8 multiply first: one vmulps by the float 2^k with
+//   embedded nearest-even rounding, which is what scale_by_power_of_two computes (2^k is a float for k in
+//   [-149, 127], subnormal below -126);
+// - elements saturate: a block scaled by its own scale stays below 2^(emax + 1), so a code beyond the
+//   element's largest is exactly the saturating case, and clamping it to that code is what `saturate` does.
 // Preconditions, checked by the caller (codec_engine.hpp): the active isa is avx512; MXCSR does not flush
 // subnormals (DAZ would zero subnormal inputs that a scale makes normal, and subnormal multipliers); every
 // block length is a multiple of 32, so the elements of every step start on a byte boundary of the packing.
@@ -154,34 +157,43 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i scale_codes(__m512i maxima) noex
 
 // ---- quantize: scaled values -> packed element bytes --------------------------------------------------------
 
-// 16 scaled values -> their element magnitude codes (in the low byte of each dword, not yet saturated), by
-// the magnitude half of the bulk encoders' nearest-even shortcut. Its mask of lanes outside the shortcut is
-// not needed: scaled values are finite and below 2^(emax + 1), and every MX float element rounds float32
-// subnormals to zero.
-template <floating_format T>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i magnitude_codes(__m512 scaled) noexcept
+// The constant registers of the element encoders, built once per call (as the bulk byte encoders do: GCC
+// rebuilds constants made inside a loop body on every iteration). MXINT8 needs none.
+template <element_format Elem, bool Float = !std::same_as<Elem, int8>>
+struct element_registers {
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 element_registers() noexcept {}
+};
+template <element_format Elem>
+struct element_registers<Elem, true> {
+    simd::avx512::kernel_detail::code_byte_constants<Elem> bytes;
+    simd::avx512::kernel_detail::signed_shortcut_constants<Elem> shortcut;  // clamp and fraction set per block
+
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 element_registers() noexcept : bytes(Elem::info.total_bits == 4), shortcut(0) {}
+};
+
+// 32 float element codes (magnitudes in the low byte of each lane, not yet saturated) with the signs of
+// 32 values -> their packed element bytes at `out` (32, 24 or 16 bytes).
+template <element_format Elem>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(std::uint8_t* out, __m512i codes0, __m512i codes1, __m512 signs0,
+                                                        __m512 signs1, const element_registers<Elem>& r) noexcept
 {
-    static_assert(simd::kernel_detail::nearest_even_shortcut<T>::subnormals_by_addition);
-    __m512i codes;
-    static_cast<void>(simd::avx512::kernel_detail::shortcut_magnitude_codes<T>(_mm512_castps_si512(scaled), codes));
-    return codes;
+    namespace k = simd::avx512::kernel_detail;
+    constexpr int bits = Elem::info.total_bits;
+    const __m256i codes = k::signed_code_bytes<Elem, true>(codes0, codes1, signs0, signs1, r.bytes);
+    if constexpr (bits == 8) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), codes);
+    } else if constexpr (bits == 4) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), k::pack_fp4_halves(codes));
+    } else {
+        const __m512i packed = simd::avx512::packing_detail::pack_step<bits>(_mm512_castsi256_si512(codes));
+        _mm256_mask_storeu_epi8(out, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
+    }
 }
 
-// vpermt2b indices like dword_byte_index, for FP4: byte `Byte` of the dwords of elements 0, 2, .., 30 (result
-// bytes 0..15), then of elements 1, 3, .., 31 (bytes 16..31), element e being dword e % 16 of vector e / 16.
-template <int Byte>
-inline constexpr std::array<std::uint8_t, 64> fp4_byte_index = [] {
-    std::array<std::uint8_t, 64> index{};
-    for (std::size_t r = 0; r < 32; ++r) {
-        const std::size_t e = r < 16 ? 2 * r : 2 * (r - 16) + 1;
-        index[r] = static_cast<std::uint8_t>((e < 16 ? 4 * e : 64 + 4 * (e - 16)) + Byte);
-    }
-    return index;
-}();
-
-// 32 scaled values -> their packed element bytes at `out` (32, 24 or 16 bytes).
+// 32 scaled values -> their packed element bytes at `out`.
 template <element_format Elem>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, __m512 y0, __m512 y1) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, __m512 y0, __m512 y1,
+                                                           const element_registers<Elem>& r) noexcept
 {
     if constexpr (std::same_as<Elem, int8>) {
         // Nearest-even to an integer, then [-127, 127]: vpmovsdb saturates 128 to 127, the max takes -128.
@@ -191,33 +203,9 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_elements(std::uint8_t* out, _
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtsepi32_epi8(q0));
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm512_cvtsepi32_epi8(q1));
     } else {
-        constexpr int bits = Elem::info.total_bits;
-        // The low byte of each code and the float's top byte (its sign in bit 7), 32 of each: in element order,
-        // or for FP4 the even elements then the odd ones (fp4_byte_index).
-        const auto& low_index = bits == 4 ? fp4_byte_index<0> : simd::avx512::kernel_detail::dword_byte_index<0>;
-        const auto& top_index = bits == 4 ? fp4_byte_index<3> : simd::avx512::kernel_detail::dword_byte_index<3>;
-        const __m512i low_bytes = _mm512_loadu_si512(low_index.data());
-        const __m512i top_bytes = _mm512_loadu_si512(top_index.data());
-        __m256i codes = _mm512_castsi512_si256(
-            _mm512_permutex2var_epi8(magnitude_codes<Elem>(y0), low_bytes, magnitude_codes<Elem>(y1)));
-        codes = _mm256_min_epu8(codes, _mm256_set1_epi8(static_cast<char>(Elem::info.max_magnitude_code)));
-        __m256i signs = _mm512_castsi512_si256(
-            _mm512_permutex2var_epi8(_mm512_castps_si512(y0), top_bytes, _mm512_castps_si512(y1)));
-        // Bit 7 of each byte down to the element's sign bit; a word shift moves it within its own byte.
-        if constexpr (bits < 8) signs = _mm256_srli_epi16(signs, 8 - bits);
-        // 0xF8 = a | (b & c): the code with the sign bit.
-        codes = _mm256_ternarylogic_epi32(codes, signs, _mm256_set1_epi8(static_cast<char>(Elem::info.sign_mask)), 0xF8);
-        if constexpr (bits == 8) {
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), codes);
-        } else if constexpr (bits == 4) {
-            // Byte j = element 2j | element 2j + 1 << 4. A word shift moves each odd code to its byte's high
-            // nibble without spilling into the next byte, since codes are below 16.
-            const __m128i odd = _mm_slli_epi16(_mm256_extracti128_si256(codes, 1), 4);
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_or_si128(_mm256_castsi256_si128(codes), odd));
-        } else {
-            const __m512i packed = simd::avx512::packing_detail::pack_step<bits>(_mm512_castsi256_si512(codes));
-            _mm256_mask_storeu_epi8(out, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
-        }
+        // The shortcut without a scale (r.shortcut is set up for k = 0): y is finite and below 2^(emax + 1).
+        using simd::avx512::kernel_detail::signed_shortcut_codes;
+        store_codes<Elem>(out, signed_shortcut_codes<Elem>(y0, r.shortcut), signed_shortcut_codes<Elem>(y1, r.shortcut), y0, y1, r);
     }
 }
 
@@ -238,14 +226,36 @@ void quantize_elements_scalar(const float* x, std::size_t length, std::uint8_t c
 // The elements of one block, each multiplied by `multiplier` (a power of two) and encoded.
 template <element_format Elem>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void quantize_elements(const float* x, std::size_t length, const float* multiplier,
-                                                              std::uint8_t* out) noexcept
+                                                              std::uint8_t* out, const element_registers<Elem>& r) noexcept
 {
     const __m512 m = _mm512_set1_ps(*multiplier);
     constexpr int rne = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
     for (std::size_t i = 0; i < length; i += step) {
         const __m512 y0 = _mm512_mul_round_ps(_mm512_loadu_ps(x + i), m, rne);
         const __m512 y1 = _mm512_mul_round_ps(_mm512_loadu_ps(x + i + 16), m, rne);
-        store_elements<Elem>(out + element_bytes<Elem>(i), y0, y1);
+        store_elements<Elem>(out + element_bytes<Elem>(i), y0, y1, r);
+    }
+}
+
+// The same for a float element, without the multiplication: the elements of x·2^k are encoded from x by
+// signed_addend_shortcut, whose single rounding applies the scale (`clamp` = 2^(emin - k), `fraction` its
+// constant for k). The product x·2^k that the multiplication would round is exact unless it is below
+// 2^-126, and such a value is far below half the element's smallest subnormal, so both give the same code;
+// its sign is x's.
+template <element_format Elem>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void quantize_elements_unscaled(const float* x, std::size_t length, const float* clamp,
+                                                                       const std::uint32_t* fraction, std::uint8_t* out,
+                                                                       const element_registers<Elem>& r) noexcept
+{
+    using simd::avx512::kernel_detail::signed_shortcut_codes;
+    simd::avx512::kernel_detail::signed_shortcut_constants<Elem> block = r.shortcut;
+    block.clamp = _mm512_set1_ps(*clamp);
+    block.fraction = _mm512_set1_epi32(static_cast<int>(*fraction));
+    for (std::size_t i = 0; i < length; i += step) {
+        const __m512 x0 = _mm512_loadu_ps(x + i);
+        const __m512 x1 = _mm512_loadu_ps(x + i + 16);
+        store_codes<Elem>(out + element_bytes<Elem>(i), signed_shortcut_codes<Elem>(x0, block),
+                          signed_shortcut_codes<Elem>(x1, block), x0, x1, r);
     }
 }
 
@@ -266,12 +276,19 @@ inline constexpr std::size_t chunk_blocks = 16;
 // How far ahead of the elements pass 2 prefetches the input, in chunks.
 inline constexpr std::size_t prefetch_chunks = 4;
 
-// The scales of up to 16 blocks and the multipliers of their elements.
+// The scales of up to 16 blocks and what their elements are encoded with.
 struct chunk_scales {
     alignas(64) float multipliers[chunk_blocks];
+    alignas(64) float clamps[chunk_blocks];                // float elements: for quantize_elements_unscaled
+    alignas(64) std::uint32_t fractions[chunk_blocks];
     alignas(16) std::uint8_t codes[chunk_blocks];
-    unsigned scalar_route;  // bit j set: block j needs quantize_elements_scalar
+    unsigned scalar_route;      // bit j set: block j needs quantize_elements_scalar
+    unsigned multiplied_route;  // bit j set: block j needs quantize_elements (MXINT8: every block)
 };
+
+// Whether the element is a float format, encoded without the multiplication where the scale allows.
+template <element_format Elem>
+inline constexpr bool unscaled_route = !std::same_as<Elem, int8>;
 
 // 2^(127 - code + fixed_point_shift) as float bits, lane by lane: normal for t = k + 127 in [1, 254], the
 // subnormal 2^-127 for t = 0 (code 254 of a float element); 0 for the NaN code and for t > 254 (MXINT8's codes
@@ -319,6 +336,17 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prepare_chunk(const segment& s, std
     const __m512 m = multipliers_for<Elem>(code);
     _mm512_store_ps(out.multipliers, m);
     out.scalar_route = _mm512_cmpeq_epi32_mask(_mm512_castps_si512(m), _mm512_setzero_si512());
+    out.multiplied_route = ~out.scalar_route & 0xFFFFu;
+    if constexpr (unscaled_route<Elem>) {
+        // With k = 127 - code: clamp_bits(k) = (emin + code) << 23, whose exponent field must be at least 1
+        // (k <= max_scaling), and fraction_constant(k) = ((-emin - code) << m) mod 256.
+        using S = simd::kernel_detail::signed_addend_shortcut<Elem>;
+        const __m512i clamp_field = _mm512_add_epi32(code, _mm512_set1_epi32(S::emin));
+        _mm512_store_si512(out.clamps, _mm512_slli_epi32(clamp_field, 23));
+        _mm512_store_si512(out.fractions, _mm512_and_si512(_mm512_slli_epi32(_mm512_sub_epi32(_mm512_set1_epi32(-S::emin), code), S::m),
+                                                           _mm512_set1_epi32(0xFF)));
+        out.multiplied_route &= _mm512_cmplt_epi32_mask(clamp_field, _mm512_set1_epi32(1));
+    }
 }
 
 // Prefetches the block four chunks ahead (8 KiB for blocks of 32), which a later pass 1 reads: from DRAM, the
@@ -335,9 +363,11 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prefetch_ahead(const float* x, std:
 // Pass 2 over the same chunk: the elements.
 template <element_format Elem, std::size_t Fixed>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void encode_chunk(const segment& s, std::size_t first, std::size_t count,
-                                                         const chunk_scales& in, std::uint8_t* elements) noexcept
+                                                         const chunk_scales& in, std::uint8_t* elements,
+                                                         const element_registers<Elem>& r) noexcept
 {
-    if (Fixed != 0 && in.scalar_route == 0) {
+    const unsigned other_routes = unscaled_route<Elem> ? in.scalar_route | in.multiplied_route : in.scalar_route;
+    if (Fixed != 0 && other_routes == 0) {
         // The common case in a loop of few instructions: at about 30 per block, the loop's own bookkeeping
         // counts.
         const float* x = s.x + first * Fixed;
@@ -345,7 +375,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void encode_chunk(const segment& s, std:
 #pragma GCC unroll 2
         for (std::size_t j = 0; j < count; ++j, x += Fixed, out += element_bytes<Elem>(Fixed)) {
             prefetch_ahead(x, Fixed, Fixed);
-            quantize_elements<Elem>(x, Fixed, in.multipliers + j, out);
+            if constexpr (unscaled_route<Elem>)
+                quantize_elements_unscaled<Elem>(x, Fixed, in.clamps + j, in.fractions + j, out, r);
+            else
+                quantize_elements<Elem>(x, Fixed, in.multipliers + j, out, r);
         }
         return;
     }
@@ -357,8 +390,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void encode_chunk(const segment& s, std:
         std::uint8_t* out = elements + element_bytes<Elem>(b * s.block_size);
         if ((in.scalar_route >> j) & 1u) [[unlikely]]
             quantize_elements_scalar<Elem>(x, length, in.codes[j], out);
-        else
-            quantize_elements<Elem>(x, length, in.multipliers + j, out);
+        else if (!unscaled_route<Elem> || ((in.multiplied_route >> j) & 1u))
+            quantize_elements<Elem>(x, length, in.multipliers + j, out, r);
+        else if constexpr (unscaled_route<Elem>)
+            quantize_elements_unscaled<Elem>(x, length, in.clamps + j, in.fractions + j, out, r);
     }
 }
 
@@ -373,13 +408,14 @@ LOWBIT_TARGET_AVX512 void quantize_blocks(const float* x, std::size_t length, st
     if (length == 0) return;
     const std::size_t blocks = detail::blocks_for(length, block_size);
     const segment s{x, blocks, block_size, length - (blocks - 1) * block_size};
+    const element_registers<Elem> registers;
     chunk_scales prepared[2];
     const auto count_at = [blocks](std::size_t first) { return blocks - first < chunk_blocks ? blocks - first : chunk_blocks; };
     prepare_chunk<Elem, Rule, Fixed>(s, 0, count_at(0), scales, prepared[0]);
     for (std::size_t first = 0, which = 0; first < blocks; first += chunk_blocks, which ^= 1) {
         const std::size_t next = first + chunk_blocks;
         if (next < blocks) prepare_chunk<Elem, Rule, Fixed>(s, next, count_at(next), scales, prepared[which ^ 1]);
-        encode_chunk<Elem, Fixed>(s, first, count_at(first), prepared[which], elements);
+        encode_chunk<Elem, Fixed>(s, first, count_at(first), prepared[which], elements, registers);
     }
 }
 

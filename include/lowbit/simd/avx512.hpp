@@ -1,4 +1,4 @@
-// AVX-512 (F, BW, VL, VBMI) bulk kernels: float32 -> every vector_encodable format under every rounding
+// AVX-512 (F, BW, DQ, VL, VBMI) bulk kernels: float32 -> every vector_encodable format under every rounding
 // mode and option, and the decoders of the 8-bit-or-narrower formats, bfloat16 and float16.
 #pragma once
 
@@ -121,53 +121,37 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(T* out, __m512i codes) 
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_cvtepi32_epi16(codes));
 }
 
-// The magnitude half of the nearest-even shortcut on 16 lanes: the codes without their sign, and the mask of
-// the lanes it cannot do (beyond T's largest finite value, Inf, NaN; for formats without
-// subnormals_by_addition also nonzero values below the smallest normal). Formats of at most 8 bits take
-// simd::kernel_detail::binade_addend_shortcut, whose codes are only the low byte of each lane (the bits above
-// are left over from the arithmetic); the others take simd::kernel_detail::nearest_even_shortcut, whose codes
-// are whole lanes. Either way, a lane beyond the largest finite value but below 2^(emax + 1) comes out as its
-// rounded code above max_code, which saturating callers (MX) may clamp.
+// The magnitude half of simd::kernel_detail::nearest_even_shortcut on 16 lanes: the codes without their sign
+// (whole lanes), and the mask of the lanes it cannot do (beyond T's largest finite value, Inf, NaN; for
+// formats without subnormals_by_addition also nonzero values below the smallest normal). Formats of at most
+// 8 bits that signed_addend_shortcut applies to take the byte encoders below instead.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 shortcut_magnitude_codes(__m512i bits, __m512i& codes) noexcept
 {
     const __m512i magnitude = _mm512_and_si512(bits, set1(0x7FFFFFFFu));
-    if constexpr (simd::kernel_detail::binade_addend_shortcut<T>::applies) {
-        using S = simd::kernel_detail::binade_addend_shortcut<T>;
-        // |x| + C, with C's exponent field that of max(|x|, 2^emin) raised by 23 - m, rounded by the adder.
-        const __m512i exponent =
-            _mm512_and_si512(_mm512_max_epu32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
-        const __m512 addend = _mm512_castsi512_ps(_mm512_add_epi32(exponent, set1(S::addend)));
-        const __m512i sum = _mm512_castps_si512(
-            _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-        codes = _mm512_add_epi32(sum, _mm512_srli_epi32(sum, S::shift));
-        return _mm512_cmpgt_epu32_mask(magnitude, set1(S::limit));
+    using S = simd::kernel_detail::nearest_even_shortcut<T>;
+    // Half an ulp minus one, plus one where the kept lsb is odd (a test and a masked add), then the shift.
+    const __mmask16 odd = _mm512_test_epi32_mask(magnitude, set1(1u << S::shift));
+    __m512i rounded = _mm512_add_epi32(magnitude, set1(S::offset));
+    rounded = _mm512_mask_add_epi32(rounded, odd, rounded, set1(1));
+    codes = _mm512_srli_epi32(rounded, S::shift);
+    const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, set1(S::min_normal_bits));
+    if constexpr (S::subnormals_by_addition) {
+        const __m512 addend = _mm512_castsi512_ps(set1(S::addend_bits));
+        const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend,
+                                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        codes = _mm512_mask_sub_epi32(codes, below_normal, _mm512_castps_si512(sum), set1(S::addend_bits));
+        return _mm512_cmpgt_epu32_mask(codes, set1(S::max_code));
     } else {
-        using S = simd::kernel_detail::nearest_even_shortcut<T>;
-        // Half an ulp minus one, plus one where the kept lsb is odd (a test and a masked add), then the shift.
-        const __mmask16 odd = _mm512_test_epi32_mask(magnitude, set1(1u << S::shift));
-        __m512i rounded = _mm512_add_epi32(magnitude, set1(S::offset));
-        rounded = _mm512_mask_add_epi32(rounded, odd, rounded, set1(1));
-        codes = _mm512_srli_epi32(rounded, S::shift);
-        const __mmask16 below_normal = _mm512_cmplt_epu32_mask(magnitude, set1(S::min_normal_bits));
-        if constexpr (S::subnormals_by_addition) {
-            const __m512 addend = _mm512_castsi512_ps(set1(S::addend_bits));
-            const __m512 sum = _mm512_add_round_ps(_mm512_castsi512_ps(magnitude), addend,
-                                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-            codes = _mm512_mask_sub_epi32(codes, below_normal, _mm512_castps_si512(sum), set1(S::addend_bits));
-            return _mm512_cmpgt_epu32_mask(codes, set1(S::max_code));
-        } else {
-            // Below normal only ±0 is taken (code 0); anything else goes to the general lanes.
-            const __mmask16 zero = _mm512_testn_epi32_mask(magnitude, magnitude);
-            codes = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~zero), codes);
-            return _kor_mask16(_mm512_cmpgt_epu32_mask(codes, set1(S::max_code)), _kandn_mask16(zero, below_normal));
-        }
+        // Below normal only ±0 is taken (code 0); anything else goes to the general lanes.
+        const __mmask16 zero = _mm512_testn_epi32_mask(magnitude, magnitude);
+        codes = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~zero), codes);
+        return _kor_mask16(_mm512_cmpgt_epu32_mask(codes, set1(S::max_code)), _kandn_mask16(zero, below_normal));
     }
 }
 
 // The whole shortcut on 16 lanes: the codes with their signs, and the mask of the lanes it cannot do, for
-// which the caller must use encode_lanes instead. As with shortcut_magnitude_codes, only the low byte of a
-// lane is the code for formats of at most 8 bits (the stores narrow by truncation; the packers mask).
+// which the caller must use encode_lanes instead.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_shortcut_lanes(__m512i bits, __m512i& codes) noexcept
 {
@@ -183,8 +167,8 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 encode_shortcut_lanes(__m512i 
 }
 
 // vpermt2b indices gathering byte `Byte` of every dword of two vectors: result byte j < 16 from dword j of
-// the first, byte 16 + j from dword j of the second (the upper 32 result bytes are not used). The MX kernels
-// narrow 32 codes and gather 32 signs with them.
+// the first, byte 16 + j from dword j of the second (the upper 32 result bytes are not used). The byte
+// encoders narrow 32 codes and gather 32 signs with them.
 template <int Byte>
 inline constexpr std::array<std::uint8_t, 64> dword_byte_index = [] {
     std::array<std::uint8_t, 64> index{};
@@ -193,8 +177,144 @@ inline constexpr std::array<std::uint8_t, 64> dword_byte_index = [] {
     return index;
 }();
 
-// 16 codes by the shortcut where every lane allows it, else by the general lanes (for formats of at most 8
-// bits, only the low byte of each lane is the code).
+// The same for packed FP4: byte `Byte` of the dwords of elements 0, 2, .., 30 (result bytes 0..15), then of
+// elements 1, 3, .., 31 (bytes 16..31), element e being dword e % 16 of vector e / 16, so that
+// pack_fp4_halves packs them with one shift and one OR.
+template <int Byte>
+inline constexpr std::array<std::uint8_t, 64> fp4_byte_index = [] {
+    std::array<std::uint8_t, 64> index{};
+    for (std::size_t r = 0; r < 32; ++r) {
+        const std::size_t e = r < 16 ? 2 * r : 2 * (r - 16) + 1;
+        index[r] = static_cast<std::uint8_t>((e < 16 ? 4 * e : 64 + 4 * (e - 16)) + Byte);
+    }
+    return index;
+}();
+
+// The byte encoders' loops take their constants in objects built before the loop, and their values are
+// hidden from the optimiser (`opaque`): GCC otherwise rebuilds a known constant vector (a move and a
+// broadcast) on every iteration of a loop rather than keep it in one of the 32 registers.
+template <typename Vector>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 Vector opaque(Vector v) noexcept
+{
+    asm("" : "+v"(v));
+    return v;
+}
+
+// signed_addend_shortcut<T> for x·2^k: the clamp 2^(emin - k) and the constant fraction_constant(k) (the
+// MX kernel sets these per block), C's sign-and-exponent mask and the FMA's 2^-(23 - m).
+template <floating_format T>
+struct signed_shortcut_constants {
+    using S = simd::kernel_detail::signed_addend_shortcut<T>;
+    static_assert(S::applies);
+    __m512 clamp;
+    __m512i fraction;
+    __m512i sign_and_exponent;
+    __m512 down_scale;
+
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 explicit signed_shortcut_constants(int k = 0) noexcept
+        : clamp(opaque(_mm512_castsi512_ps(set1(S::clamp_bits(k))))), fraction(opaque(set1(S::fraction_constant(k)))),
+          sign_and_exponent(opaque(set1(S::sign_and_exponent))), down_scale(opaque(_mm512_set1_ps(S::down_scale)))
+    {
+    }
+};
+
+// The magnitude codes of x·2^k (in the low byte of each lane) by signed_addend_shortcut<T>. Exact up to T's
+// limit; beyond it, and for Inf and NaN, the low bytes are unspecified.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i signed_shortcut_codes(__m512 x, const signed_shortcut_constants<T>& k) noexcept
+{
+    // Immediate 3: the larger magnitude, with the sign of the first operand (sign control 00).
+    const __m512 clamped = _mm512_range_round_ps(x, k.clamp, 3, _MM_FROUND_NO_EXC);
+    // 0xEA = (a & b) | c: the clamped value's sign and exponent under the fraction K.
+    const __m512 addend =
+        _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(clamped), k.sign_and_exponent, k.fraction, 0xEA));
+    const __m512i sum = _mm512_castps_si512(
+        _mm512_fmadd_round_ps(x, k.down_scale, addend, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    return _mm512_add_epi32(sum, _mm512_srli_epi32(sum, signed_shortcut_constants<T>::S::shift));
+}
+
+// How 32 codes become bytes: the index vectors gathering the codes' low bytes and the floats' top bytes (their
+// signs), in element order (dword_byte_index) or, for packed FP4, even elements then odd ones
+// (fp4_byte_index); T's sign bit and largest magnitude code in every byte.
+template <floating_format T>
+struct code_byte_constants {
+    __m512i low_index;
+    __m512i top_index;
+    __m256i sign_mask;
+    __m256i max_code;
+
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 explicit code_byte_constants(bool fp4_pairs) noexcept
+        : low_index(_mm512_loadu_si512(fp4_pairs ? fp4_byte_index<0>.data() : dword_byte_index<0>.data())),
+          top_index(_mm512_loadu_si512(fp4_pairs ? fp4_byte_index<3>.data() : dword_byte_index<3>.data())),
+          sign_mask(opaque(_mm256_set1_epi8(static_cast<char>(T::info.sign_mask)))),
+          max_code(opaque(_mm256_set1_epi8(static_cast<char>(T::info.max_magnitude_code))))
+    {
+    }
+};
+
+// 32 magnitude codes (the low byte of each lane of two vectors) and the signs of the 32 floats they encode
+// -> 32 code bytes of T with their signs. Saturate clamps the magnitudes to max_code first (MX elements);
+// otherwise they must not exceed it. Formats without negative zero keep a zero code unsigned.
+template <floating_format T, bool Saturate>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i signed_code_bytes(__m512i codes0, __m512i codes1, __m512 signs0,
+                                                                 __m512 signs1, const code_byte_constants<T>& k) noexcept
+{
+    constexpr int bits = T::info.total_bits;
+    __m256i codes = _mm512_castsi512_si256(_mm512_permutex2var_epi8(codes0, k.low_index, codes1));
+    if constexpr (Saturate) codes = _mm256_min_epu8(codes, k.max_code);
+    __m256i signs = _mm512_castsi512_si256(
+        _mm512_permutex2var_epi8(_mm512_castps_si512(signs0), k.top_index, _mm512_castps_si512(signs1)));
+    // Bit 7 of each byte down to T's sign bit; a word shift moves it within its own byte.
+    if constexpr (bits < 8) signs = _mm256_srli_epi16(signs, 8 - bits);
+    // A magnitude code of at least 1 sets the sign bit of code + sign_mask - 1: the sign only where nonzero.
+    if constexpr (!T::info.has_negative_zero)
+        signs = _mm256_and_si256(signs, _mm256_add_epi8(codes, _mm256_set1_epi8(static_cast<char>(T::info.sign_mask - 1))));
+    // 0xF8 = a | (b & c): the code with the sign bit.
+    return _mm256_ternarylogic_epi32(codes, signs, k.sign_mask, 0xF8);
+}
+
+// 32 FP4 code bytes in fp4_byte_index order -> 16 packed bytes, element 2j in the low nibble of byte j. A
+// word shift moves each odd code to its byte's high nibble without spilling into the next byte (codes are
+// below 16).
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m128i pack_fp4_halves(__m256i codes) noexcept
+{
+    const __m128i odd = _mm_slli_epi16(_mm256_extracti128_si256(codes, 1), 4);
+    return _mm_or_si128(_mm256_castsi256_si128(codes), odd);
+}
+
+// Everything the nearest-even byte encoders need: the shortcut, the byte order, the range check, and the
+// scalar engine's constants for a step outside the shortcut (computed if one occurs).
+template <floating_format T>
+struct byte_encoder_state {
+    signed_shortcut_constants<T> shortcut;
+    code_byte_constants<T> bytes;
+    __m512i magnitude_mask;
+    __m512i limit;
+    simd::kernel_detail::lazy_encode_constants<T> general;
+
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 byte_encoder_state(bool fp4_pairs, const conversion_options& options) noexcept
+        : shortcut(0), bytes(fp4_pairs), magnitude_mask(opaque(set1(0x7FFFFFFFu))),
+          limit(opaque(set1(simd::kernel_detail::binade_addend_shortcut<T>::limit))), general(options)
+    {
+    }
+};
+
+// 32 floats -> their nearest-even codes of T, one byte each in the state's byte order: by the shortcut if
+// no lane is beyond T's limit (Inf, NaN), else by the general lanes.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i nearest_even_code_bytes(__m512 x0, __m512 x1, byte_encoder_state<T>& state) noexcept
+{
+    const __m512i largest = _mm512_max_epu32(_mm512_and_si512(_mm512_castps_si512(x0), state.magnitude_mask),
+                                             _mm512_and_si512(_mm512_castps_si512(x1), state.magnitude_mask));
+    if (_mm512_cmpgt_epu32_mask(largest, state.limit) == 0) [[likely]]
+        return signed_code_bytes<T, false>(signed_shortcut_codes<T>(x0, state.shortcut),
+                                           signed_shortcut_codes<T>(x1, state.shortcut), x0, x1, state.bytes);
+    const __m512i lanes0 = encode_lanes<T, rounding::nearest_even>(_mm512_castps_si512(x0), state.general.get());
+    const __m512i lanes1 = encode_lanes<T, rounding::nearest_even>(_mm512_castps_si512(x1), state.general.get());
+    return _mm512_castsi512_si256(_mm512_permutex2var_epi8(lanes0, state.bytes.low_index, lanes1));
+}
+
+// 16 codes by the shortcut where every lane allows it, else by the general lanes.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_nearest_even_lanes(__m512i bits, const encode_constants& c) noexcept
 {
@@ -333,12 +453,39 @@ LOWBIT_TARGET_AVX512_BF16 void encode_bfloat16_silicon(const float* in, T* out, 
     }
 }
 
+// Formats of at most 8 bits under nearest-even, where signed_addend_shortcut applies: 32 codes a step by
+// nearest_even_code_bytes. The last partial step loads with a mask (the missing floats read as +0) and stores
+// only its own bytes.
+template <floating_format T>
+LOWBIT_TARGET_AVX512 void encode_bytes_nearest_even(const float* in, T* out, std::size_t n, const conversion_options& options)
+{
+    using namespace kernel_detail;
+    static_assert(sizeof(T) == 1);
+    byte_encoder_state<T> state(false, options);
+    auto* bytes = reinterpret_cast<std::uint8_t*>(out);
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i codes = nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(bytes + i), codes);
+    }
+    if (i < n) {
+        const std::size_t left = n - i;
+        const auto low_mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const auto high_mask = static_cast<__mmask16>(left > 16 ? (1u << (left - 16)) - 1u : 0u);
+        const __m256i codes = nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(low_mask, in + i),
+                                                         _mm512_maskz_loadu_ps(high_mask, in + i + 16), state);
+        _mm256_mask_storeu_epi8(bytes + i, static_cast<__mmask32>((std::uint64_t{1} << left) - 1u), codes);
+    }
+}
+
 template <floating_format T, rounding R>
 LOWBIT_TARGET_AVX512 void encode(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
     if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_float16_layout<T>) {
         const simd::kernel_detail::mxcsr_guard quiet_environment;  // vcvtps2ph raises flags
         encode_float16_silicon<T>(in, out, n, options);
+    } else if constexpr (R == rounding::nearest_even && simd::kernel_detail::signed_addend_shortcut<T>::applies) {
+        encode_bytes_nearest_even<T>(in, out, n, options);
     } else if constexpr (R == rounding::nearest_even && simd::kernel_detail::is_bfloat16_layout<T>) {
         if (has_avx512_bf16())
             encode_bfloat16_silicon<T>(in, out, n, options);

@@ -17,7 +17,7 @@
 namespace lowbit {
 namespace simd {
 
-// The kernel families, from slowest to fastest. `avx512` needs AVX-512 F, BW, VL and VBMI plus OS support
+// The kernel families, from slowest to fastest. `avx512` needs AVX-512 F, BW, DQ, VL and VBMI plus OS support
 // for the ZMM state; `avx2` needs AVX2 plus OS support for the YMM state.
 enum class isa : std::uint8_t { scalar, avx2, avx512 };
 
@@ -94,12 +94,14 @@ inline int detect_isa_bits() noexcept
     __cpuid_count(7, 0, a, b, c, d);
     const bool avx2 = (b >> 5) & 1u;
     const bool avx512f = (b >> 16) & 1u;
+    const bool avx512dq = (b >> 17) & 1u;
     const bool avx512bw = (b >> 30) & 1u;
     const bool avx512vl = (b >> 31) & 1u;
     const bool avx512vbmi = (c >> 1) & 1u;
     const unsigned leaf7_subleaves = a;  // the highest valid subleaf of leaf 7
     if (ymm_state && avx2) bits |= 1 << static_cast<int>(isa::avx2);
-    const bool avx512_path = ymm_state && zmm_state && avx2 && avx512f && avx512bw && avx512vl && avx512vbmi;
+    const bool avx512_path = ymm_state && zmm_state && avx2 && avx512f && avx512dq && avx512bw && avx512vl &&
+                             avx512vbmi;
     if (avx512_path) bits |= 1 << static_cast<int>(isa::avx512);
     if (ymm_state && f16c) bits |= f16c_bit;
     if (leaf7_subleaves >= 1) {

@@ -174,6 +174,29 @@ constexpr encode_constants make_encode_constants(const conversion_options& o) no
     return c;
 }
 
+// make_encode_constants on first use: the kernels whose shortcut covers every finite value in range need
+// the constants only for a step with a lane outside it, and computing them (six scalar encodes) costs as
+// much as encoding a few hundred values, which matters to short calls.
+template <floating_format T>
+class lazy_encode_constants {
+public:
+    explicit constexpr lazy_encode_constants(const conversion_options& options) noexcept : options_(options) {}
+
+    constexpr const encode_constants& get() noexcept
+    {
+        if (!ready_) {
+            constants_ = make_encode_constants<T>(options_);
+            ready_ = true;
+        }
+        return constants_;
+    }
+
+private:
+    const conversion_options& options_;
+    encode_constants constants_{};
+    bool ready_ = false;
+};
+
 // The same for stochastic rounding, whose finite overflow ignores the directed-overflow option (the rounding
 // direction is random).
 template <floating_format T>
@@ -259,8 +282,8 @@ struct nearest_even_shortcut {
     static constexpr bool negative_zero = T::info.has_negative_zero;
 };
 
-// The nearest-even code of a format of at most 8 bits by one float addition (the byte encoders' shortcut on
-// AVX2 and AVX-512, and the fused MX element encoder), exact for every input up to T's largest finite value.
+// The nearest-even code of a format of at most 8 bits by one float addition (the AVX2 byte encoders'
+// shortcut; AVX-512 takes signed_addend_shortcut below), exact for every input up to T's largest finite value.
 // With E = max(exponent of |x|, emin), C = 2^(E + 23 - m) has ulp 2^(E - m), T's spacing in binade E (and
 // below emin, its subnormal spacing), so the float adder told to round to nearest-even rounds |x| + C exactly
 // as T does: bits(|x| + C) = bits(C) + q, q being |x| in units of that spacing, rounded. T's code is
@@ -290,6 +313,34 @@ struct binade_addend_shortcut {
     // The float's sign bit moved to T's sign position by one logical right shift.
     static constexpr int sign_shift = 32 - T::info.total_bits;
     static constexpr bool negative_zero = T::info.has_negative_zero;
+};
+
+// binade_addend_shortcut rearranged for AVX-512, where vrangeps clamps a magnitude and keeps the sign and an
+// FMA can scale before it adds: C = ±2^E·(1 + K·2^-23), with E = max(exponent of |x|, emin) and the sign of
+// x, and sum = x·2^-(23 - m) + C rounded once to nearest-even. That is binade_addend_shortcut's sum times
+// 2^-(23 - m), with x's sign, so the same argument gives the code as the low byte of
+// bits(sum) + (bits(sum) >> (23 - m)), now with K = -(127 + emin)·2^m (mod 256), still even. The sign bit
+// lands at bit 31 - (23 - m) >= 8 of the shifted term, outside the low byte, and C's exponent field never
+// needs adjusting: it is the clamped value's. No magnitude mask and no exponent arithmetic remain.
+// Encoding x·2^k (an MX element scaled by its block's 2^k) in the same single rounding moves the clamp to
+// 2^(emin - k) and the constant to (k - 127 - emin)·2^m; this needs 2^(emin - k) normal, k <= max_scaling.
+template <floating_format T>
+struct signed_addend_shortcut {
+    using base = binade_addend_shortcut<T>;
+    static constexpr int m = base::m;
+    static constexpr int shift = base::shift;
+    static constexpr int emin = base::emin;
+    static constexpr bool applies = base::applies;
+    static constexpr int max_scaling = emin + 126;
+    // 2^-(23 - m): x's binade moved down to C's ulp.
+    static constexpr float down_scale = std::bit_cast<float>(static_cast<std::uint32_t>(127 - shift) << 23);
+    // C's sign and exponent, kept from the clamped value; the fraction is replaced by K.
+    static constexpr std::uint32_t sign_and_exponent = 0xFF800000u;
+    static constexpr std::uint32_t clamp_bits(int k) noexcept { return static_cast<std::uint32_t>(emin - k + 127) << 23; }
+    static constexpr std::uint32_t fraction_constant(int k) noexcept
+    {
+        return (static_cast<std::uint32_t>(k - 127 - emin) << m) & 0xFFu;  // unsigned: wraps as intended
+    }
 };
 
 }  // namespace kernel_detail

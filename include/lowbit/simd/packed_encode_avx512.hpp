@@ -1,8 +1,9 @@
-// AVX-512 (F, BW, VL, VBMI) float32 -> packed FP4/FP6 in one pass: 64 floats are encoded by the bulk
-// encoder's lane function (avx512::kernel_detail::encode_block, so every rounding mode and option gives the
-// scalar engine's code by construction), narrowed to bytes and packed in registers, and only the packed
-// bytes are stored. A partial last step goes through stack buffers, so no byte outside the spans is read or
-// written.
+// AVX-512 (F, BW, DQ, VL, VBMI) float32 -> packed FP4/FP6 in one pass: the floats are encoded by the bulk
+// encoder's functions, narrowed to bytes and packed in registers, and only the packed bytes are stored.
+// Nearest-even takes the byte encoder's 32-float step (nearest_even_code_bytes); the other modes take 64
+// floats a step through its lane function (encode_block), so every rounding mode and option gives the scalar
+// engine's code by construction. A partial last step goes through stack buffers, so no byte outside the
+// spans is read or written.
 #pragma once
 
 #include "abi.hpp"
@@ -58,14 +59,6 @@ inline constexpr std::array<std::uint8_t, 64> fp6_gather = [] {
     return order;
 }();
 
-// 16 floats -> their codes, whole lanes: only the low byte of an encode_block lane is the code (the
-// nearest-even shortcut leaves other bits above it), so the rest is cleared for the packs.
-template <floating_format T, rounding R>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i code_lanes(__m512i x, const simd::kernel_detail::encode_constants& c) noexcept
-{
-    return _mm512_and_si512(kernel_detail::encode_block<T, R>(x, c), _mm512_set1_epi32(0xFF));
-}
-
 // 64 floats (four vectors of bit patterns) -> their packed bytes, in the low step_bytes<Bits> bytes of the
 // result. `gather` is fp4_gather or fp6_gather, loaded once by the caller.
 template <floating_format T, rounding R>
@@ -74,8 +67,8 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(__m512i x0, __m
                                                                  const __m512i& gather) noexcept
 {
     // Codes are valid codes of T (at most 6 bits), so the unsigned-saturating packs keep them unchanged.
-    const __m512i words01 = _mm512_packus_epi32(code_lanes<T, R>(x0, c), code_lanes<T, R>(x1, c));
-    const __m512i words23 = _mm512_packus_epi32(code_lanes<T, R>(x2, c), code_lanes<T, R>(x3, c));
+    const __m512i words01 = _mm512_packus_epi32(kernel_detail::encode_block<T, R>(x0, c), kernel_detail::encode_block<T, R>(x1, c));
+    const __m512i words23 = _mm512_packus_epi32(kernel_detail::encode_block<T, R>(x2, c), kernel_detail::encode_block<T, R>(x3, c));
     const __m512i codes = _mm512_packus_epi16(words01, words23);
     if constexpr (T::info.total_bits == 4) {
         // maddubs with multipliers (1, 16) per byte pair: word = even | odd << 4.
@@ -95,6 +88,18 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(const float* in
 {
     return encode_pack_step<T, R>(_mm512_loadu_si512(in), _mm512_loadu_si512(in + 16), _mm512_loadu_si512(in + 32),
                                   _mm512_loadu_si512(in + 48), c, gather);
+}
+
+// 32 code bytes (FP4: in fp4_pair_byte_order) -> their 16 or 24 packed bytes at `to`.
+template <int Bits>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_packed_step(std::uint8_t* to, __m256i codes) noexcept
+{
+    if constexpr (Bits == 4) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(to), kernel_detail::pack_fp4_halves(codes));
+    } else {
+        const __m512i packed = packing_detail::pack_step<6>(_mm512_castsi256_si512(codes));
+        _mm256_mask_storeu_epi8(to, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
+    }
 }
 
 }  // namespace packed_encode_detail
@@ -124,6 +129,35 @@ LOWBIT_TARGET_AVX512 void encode_packed(const float* in, std::uint8_t* out, std:
     }
 }
 
+// Nearest-even where signed_addend_shortcut applies: 32 floats a step by the byte encoder's
+// nearest_even_code_bytes (FP4 in even/odd order), packed in registers: 16 or 24 bytes a step.
+template <floating_format T>
+LOWBIT_TARGET_AVX512 void encode_packed_nearest_even(const float* in, std::uint8_t* out, std::size_t n,
+                                                     const conversion_options& options)
+{
+    using namespace kernel_detail;
+    constexpr int bits = T::info.total_bits;
+    static_assert(bits == 4 || bits == 6, "encode_packed_nearest_even: only FP4 and FP6 pack");
+    constexpr std::size_t step_bytes = 32 * bits / 8;
+    byte_encoder_state<T> state(bits == 4, options);
+    std::size_t i = 0;
+    std::size_t b = 0;
+    for (; i + 32 <= n; i += 32, b += step_bytes)
+        packed_encode_detail::store_packed_step<bits>(
+            out + b, nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state));
+    if (i < n) {
+        // The floats past the end load as +0, whose code is 0, so the padding bits come out 0.
+        const std::size_t left = n - i;
+        const auto low_mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+        const auto high_mask = static_cast<__mmask16>(left > 16 ? (1u << (left - 16)) - 1u : 0u);
+        alignas(32) std::uint8_t tail_bytes[32];
+        packed_encode_detail::store_packed_step<bits>(
+            tail_bytes, nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(low_mask, in + i),
+                                                   _mm512_maskz_loadu_ps(high_mask, in + i + 16), state));
+        std::memcpy(out + b, tail_bytes, packed_bytes<bits>(left));
+    }
+}
+
 // The fused kernel for T under a rounding mode, or nullptr where T has no vector encoder (the caller then
 // encodes to codes and packs them).
 template <floating_format T>
@@ -131,7 +165,11 @@ constexpr packed_encode_kernel encode_packed_kernel_for(rounding mode) noexcept
 {
     if constexpr (simd::kernel_detail::vector_encodable<T> && (T::info.total_bits == 4 || T::info.total_bits == 6)) {
         switch (mode) {
-        case rounding::nearest_even: return &encode_packed<T, rounding::nearest_even>;
+        case rounding::nearest_even:
+            if constexpr (simd::kernel_detail::signed_addend_shortcut<T>::applies)
+                return &encode_packed_nearest_even<T>;
+            else
+                return &encode_packed<T, rounding::nearest_even>;
         case rounding::nearest_away: return &encode_packed<T, rounding::nearest_away>;
         case rounding::toward_zero: return &encode_packed<T, rounding::toward_zero>;
         case rounding::toward_positive: return &encode_packed<T, rounding::toward_positive>;

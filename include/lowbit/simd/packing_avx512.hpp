@@ -1,4 +1,4 @@
-// AVX-512 (F, BW, VL, VBMI) packing kernels: 4- and 6-bit codes held one per byte <-> the packed layouts of
+// AVX-512 (F, BW, DQ, VL, VBMI) packing kernels: 4- and 6-bit codes held one per byte <-> the packed layouts of
 // packing_scalar.hpp, and packed bytes -> float in one pass; 64 codes per step. A partial last step goes
 // through stack buffers, so no byte outside the spans is read or written.
 #pragma once

@@ -1,4 +1,4 @@
-// AVX-512 (F, BW, VL, VBMI) kernel of the seeded bulk stochastic rounding (lowbit/bulk_stochastic.hpp):
+// AVX-512 (F, BW, DQ, VL, VBMI) kernel of the seeded bulk stochastic rounding (lowbit/bulk_stochastic.hpp):
 // float32 -> every vector_encodable format, Philox4x32-10 generated in the vector lanes, codes bit for bit
 // those of the scalar lowbit::convert_stochastic with the word lowbit::stochastic_random_word gives.
 #pragma once
