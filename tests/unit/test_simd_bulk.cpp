@@ -9,6 +9,7 @@
 
 #include <lowbit/bulk.hpp>
 #include <lowbit/lowbit.hpp>
+#include <lowbit/packed.hpp>
 #include <lowbit/simd/isa.hpp>
 
 #include <algorithm>
@@ -354,6 +355,54 @@ TEMPLATE_TEST_CASE("bulk float32 -> format matches the scalar engine on every IS
         REQUIRE(lowbit::simd::active_isa() == which);
         check_encode_all_options<TestType>(which);
         check_lengths_and_alignment<TestType>(which);
+    }
+}
+
+// The nearest-even byte encoders check the range of each step of 32 values and hand a step with a value
+// beyond the format's largest (Inf, NaN, a finite overflow) to the general lanes. Long runs of values in
+// range with one such value at the first and last lanes of steps, plain and packed.
+template <class T>
+void check_isolated_out_of_range(isa which)
+{
+    std::mt19937 rng(2024);
+    const double max = static_cast<double>(std::numeric_limits<T>::max());
+    std::uniform_real_distribution<double> in_range(-max, max);
+    const float outsiders[] = {std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::infinity(),
+                               static_cast<float>(-4 * max), std::numeric_limits<float>::max()};
+    for (const std::size_t n : {std::size_t{3000}, std::size_t{2048}, std::size_t{1056}}) {
+        for (const std::size_t at : {std::size_t{0}, std::size_t{31}, std::size_t{1023}, std::size_t{1024}, n - 33, n - 1}) {
+            for (const float outsider : outsiders) {
+                std::vector<float> in(n);
+                for (float& v : in) v = static_cast<float>(in_range(rng));
+                in[at] = outsider;
+                std::vector<T> out(n);
+                lowbit::convert<T>(std::span<const float>(in), std::span<T>(out));
+                std::size_t mismatches = 0;
+                for (std::size_t k = 0; k < n; ++k) mismatches += bits_of(out[k]) != bits_of(lowbit::convert<T>(in[k]));
+                INFO(lowbit::simd::isa_name(which) << ": n = " << n << ", outsider " << outsider << " at " << at);
+                REQUIRE(mismatches == 0);
+                if constexpr (T::info.total_bits == 4 || T::info.total_bits == 6) {
+                    std::vector<T> unpacked(n);
+                    std::vector<std::uint8_t> expected(lowbit::packed::bytes_for<T>(n));
+                    std::vector<std::uint8_t> bytes(expected.size());
+                    for (std::size_t k = 0; k < n; ++k) unpacked[k] = lowbit::convert<T>(in[k]);
+                    lowbit::packed::pack<T>(std::span<const T>(unpacked), std::span<std::uint8_t>(expected));
+                    lowbit::packed::convert<T>(std::span<const float>(in), std::span<std::uint8_t>(bytes));
+                    REQUIRE(bytes == expected);
+                }
+            }
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("bulk nearest-even encoders: one value out of range among thousands in range", "[conversion][simd]",
+                   lowbit::float8_e4m3fn, lowbit::float8_e5m2, lowbit::float8_e4m3fnuz, lowbit::float6_e2m3fn,
+                   lowbit::float6_e3m2fn, lowbit::float4_e2m1fn)
+{
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        check_isolated_out_of_range<TestType>(which);
     }
 }
 
