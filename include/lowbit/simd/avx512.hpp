@@ -453,6 +453,24 @@ LOWBIT_TARGET_AVX512_BF16 void encode_bfloat16_silicon(const float* in, T* out, 
     }
 }
 
+namespace kernel_detail {
+
+// How far ahead of its loads the byte encoder prefetches the two cache lines of a step. From DRAM (64 Mi
+// values) the hardware prefetcher alone left this loop's loads waiting: E4M3FN took 17-20 ms per call
+// without, 8-15 ms with 4 KiB ahead (1 KiB: 10-14, 8 KiB: 12; ad hoc runs alternating the builds on this
+// shared machine). At 4 Ki values the two prefetches cost nothing measurable. Integer arithmetic for the
+// address: past the end of the input a pointer would be undefined, and a prefetch never faults.
+inline constexpr std::uintptr_t prefetch_bytes = 4096;
+
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prefetch_step(const float* in) noexcept
+{
+    const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(in) + prefetch_bytes;
+    _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(ahead + 64), _MM_HINT_T0);
+}
+
+}  // namespace kernel_detail
+
 // Formats of at most 8 bits under nearest-even, where signed_addend_shortcut applies: 32 codes a step by
 // nearest_even_code_bytes. The last partial step loads with a mask (the missing floats read as +0) and stores
 // only its own bytes.
@@ -465,6 +483,7 @@ LOWBIT_TARGET_AVX512 void encode_bytes_nearest_even(const float* in, T* out, std
     auto* bytes = reinterpret_cast<std::uint8_t*>(out);
     std::size_t i = 0;
     for (; i + 32 <= n; i += 32) {
+        prefetch_step(in + i);
         const __m256i codes = nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state);
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(bytes + i), codes);
     }
