@@ -304,6 +304,24 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512 multipliers_for(__m512i code) noe
     return _mm512_castsi512_ps(_mm512_maskz_mov_epi32(static_cast<__mmask16>(~none), bits));
 }
 
+// The block constants of quantize_elements_unscaled as prepare_chunk computes them in lanes from the scale
+// code, checked against signed_addend_shortcut's own for every code that takes that route (k = 127 - code
+// up to max_scaling).
+template <element_format Elem>
+constexpr bool unscaled_constants_match() noexcept
+{
+    using S = simd::kernel_detail::signed_addend_shortcut<Elem>;
+    for (int code = 0; code < 255; ++code) {
+        const int k = 127 - code;
+        const int clamp_field = S::emin + code;
+        if ((clamp_field >= 1) != (k <= S::max_scaling)) return false;
+        if (clamp_field < 1) continue;
+        if (static_cast<std::uint32_t>(clamp_field) << 23 != S::clamp_bits(k)) return false;
+        if (((static_cast<std::uint32_t>(-S::emin - code) << S::m) & 0xFFu) != S::fraction_constant(k)) return false;
+    }
+    return true;
+}
+
 // Pass 1 over a chunk of `count` blocks from block `first`: maxima (a short chunk repeats its last block),
 // scale codes (also stored to `scales`) and multipliers.
 template <element_format Elem, scale_rule Rule, std::size_t Fixed>
@@ -341,6 +359,7 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prepare_chunk(const segment& s, std
         // With k = 127 - code: clamp_bits(k) = (emin + code) << 23, whose exponent field must be at least 1
         // (k <= max_scaling), and fraction_constant(k) = ((-emin - code) << m) mod 256.
         using S = simd::kernel_detail::signed_addend_shortcut<Elem>;
+        static_assert(unscaled_constants_match<Elem>());
         const __m512i clamp_field = _mm512_add_epi32(code, _mm512_set1_epi32(S::emin));
         _mm512_store_si512(out.clamps, _mm512_slli_epi32(clamp_field, 23));
         _mm512_store_si512(out.fractions, _mm512_and_si512(_mm512_slli_epi32(_mm512_sub_epi32(_mm512_set1_epi32(-S::emin), code), S::m),
