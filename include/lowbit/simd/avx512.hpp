@@ -368,6 +368,19 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i float16_block(__m512i bits, cons
     return halves;
 }
 
+// The load masks of a last, partial step of two vectors: `left` (1 to 31) floats, the first vector's lanes
+// before the second's.
+struct partial_step {
+    __mmask16 low;
+    __mmask16 high;
+};
+
+constexpr partial_step partial_step_masks(std::size_t left) noexcept
+{
+    return {static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u),
+            static_cast<__mmask16>(left > 16 ? (1u << (left - 16)) - 1u : 0u)};
+}
+
 // Whether a lane of `bits` is a float subnormal (zero exponent field, nonzero fraction): vcvtne2ps2bf16
 // flushes those to zero, the scalar engine does not.
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __mmask16 float_subnormal_lanes(__m512i bits) noexcept
@@ -444,12 +457,10 @@ LOWBIT_TARGET_AVX512_BF16 void encode_bfloat16_silicon(const float* in, T* out, 
         _mm512_storeu_si512(codes + i, halves);
     }
     if (i < n) {
-        const std::size_t left = n - i;
-        const auto low_mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
-        const auto high_mask = static_cast<__mmask16>(left > 16 ? (1u << (left - 16)) - 1u : 0u);
-        const __m512i halves = bfloat16_block<T>(_mm512_maskz_loadu_epi32(low_mask, in + i),
-                                                 _mm512_maskz_loadu_epi32(high_mask, in + i + 16), c);
-        _mm512_mask_storeu_epi16(codes + i, _mm512_kunpackw(high_mask, low_mask), halves);
+        const partial_step mask = partial_step_masks(n - i);
+        const __m512i halves = bfloat16_block<T>(_mm512_maskz_loadu_epi32(mask.low, in + i),
+                                                 _mm512_maskz_loadu_epi32(mask.high, in + i + 16), c);
+        _mm512_mask_storeu_epi16(codes + i, _mm512_kunpackw(mask.high, mask.low), halves);
     }
 }
 
@@ -489,10 +500,9 @@ LOWBIT_TARGET_AVX512 void encode_bytes_nearest_even(const float* in, T* out, std
     }
     if (i < n) {
         const std::size_t left = n - i;
-        const auto low_mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
-        const auto high_mask = static_cast<__mmask16>(left > 16 ? (1u << (left - 16)) - 1u : 0u);
-        const __m256i codes = nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(low_mask, in + i),
-                                                         _mm512_maskz_loadu_ps(high_mask, in + i + 16), state);
+        const partial_step mask = partial_step_masks(left);
+        const __m256i codes = nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(mask.low, in + i),
+                                                         _mm512_maskz_loadu_ps(mask.high, in + i + 16), state);
         _mm256_mask_storeu_epi8(bytes + i, static_cast<__mmask32>((std::uint64_t{1} << left) - 1u), codes);
     }
 }

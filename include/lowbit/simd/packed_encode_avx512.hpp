@@ -148,12 +148,11 @@ LOWBIT_TARGET_AVX512 void encode_packed_nearest_even(const float* in, std::uint8
     if (i < n) {
         // The floats past the end load as +0, whose code is 0, so the padding bits come out 0.
         const std::size_t left = n - i;
-        const auto low_mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
-        const auto high_mask = static_cast<__mmask16>(left > 16 ? (1u << (left - 16)) - 1u : 0u);
+        const partial_step mask = partial_step_masks(left);
         alignas(32) std::uint8_t tail_bytes[32];
         packed_encode_detail::store_packed_step<bits>(
-            tail_bytes, nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(low_mask, in + i),
-                                                   _mm512_maskz_loadu_ps(high_mask, in + i + 16), state));
+            tail_bytes, nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(mask.low, in + i),
+                                                   _mm512_maskz_loadu_ps(mask.high, in + i + 16), state));
         std::memcpy(out + b, tail_bytes, packed_bytes<bits>(left));
     }
 }
