@@ -67,8 +67,9 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(__m512i x0, __m
                                                                  const __m512i& gather) noexcept
 {
     // Codes are valid codes of T (at most 6 bits), so the unsigned-saturating packs keep them unchanged.
-    const __m512i words01 = _mm512_packus_epi32(kernel_detail::encode_block<T, R>(x0, c), kernel_detail::encode_block<T, R>(x1, c));
-    const __m512i words23 = _mm512_packus_epi32(kernel_detail::encode_block<T, R>(x2, c), kernel_detail::encode_block<T, R>(x3, c));
+    using kernel_detail::encode_block;
+    const __m512i words01 = _mm512_packus_epi32(encode_block<T, R>(x0, c), encode_block<T, R>(x1, c));
+    const __m512i words23 = _mm512_packus_epi32(encode_block<T, R>(x2, c), encode_block<T, R>(x3, c));
     const __m512i codes = _mm512_packus_epi16(words01, words23);
     if constexpr (T::info.total_bits == 4) {
         // maddubs with multipliers (1, 16) per byte pair: word = even | odd << 4.
@@ -90,7 +91,7 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(const float* in
                                   _mm512_loadu_si512(in + 48), c, gather);
 }
 
-// 32 code bytes (FP4: in fp4_pair_byte_order) -> their 16 or 24 packed bytes at `to`.
+// 32 code bytes (FP4: in fp4_byte_index order) -> their 16 or 24 packed bytes at `to`.
 template <int Bits>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_packed_step(std::uint8_t* to, __m256i codes) noexcept
 {
