@@ -406,6 +406,40 @@ TEMPLATE_TEST_CASE("bulk nearest-even encoders: one value out of range among tho
     }
 }
 
+// Outputs of 16 MiB or more are streamed by the AVX-512 byte encoder from their first 32-byte boundary on,
+// the bytes before it and after the last whole step taking partial steps: outputs starting at every offset
+// modulo 32 that matters (0, 1, 31), with values out of range in the head, at the first streamed step and
+// at the end.
+TEST_CASE("bulk byte encoders: outputs large enough to be streamed, at misaligned starts", "[conversion][simd]")
+{
+    using T = lowbit::float8_e4m3fn;
+    const isa_restorer restore;
+    const std::size_t n = (std::size_t{1} << 24) + 45;
+    std::vector<float> in(n);
+    std::uint32_t state = 12345u;
+    for (float& v : in) {
+        state = state * 1664525u + 1013904223u;
+        v = static_cast<float>(static_cast<std::int32_t>(state)) * (500.0f / 2147483648.0f);  // about 7% overflow
+    }
+    in[3] = std::numeric_limits<float>::quiet_NaN();
+    in[40] = -std::numeric_limits<float>::infinity();
+    in[n - 1] = std::numeric_limits<float>::quiet_NaN();
+    std::vector<T> expected(n);
+    for (std::size_t k = 0; k < n; ++k) expected[k] = lowbit::convert<T>(in[k]);
+    std::vector<T> buffer(n + 32);
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        for (const std::size_t offset : {std::size_t{0}, std::size_t{1}, std::size_t{31}}) {
+            const std::span<T> out(buffer.data() + offset, n);
+            lowbit::convert<T>(std::span<const float>(in), out);
+            std::size_t mismatches = 0;
+            for (std::size_t k = 0; k < n; ++k) mismatches += out[k].bits() != expected[k].bits();
+            INFO(lowbit::simd::isa_name(which) << ", output offset " << offset);
+            REQUIRE(mismatches == 0);
+        }
+    }
+}
+
 TEMPLATE_TEST_CASE("bulk format -> float32 matches the scalar decoder on every ISA", "[conversion][simd]",
                    lowbit::float8_e4m3fn, lowbit::float8_e5m2, lowbit::float8_e4m3, lowbit::float8_e4m3fnuz,
                    lowbit::float8_e4m3b11fnuz, lowbit::float8_e3m4, lowbit::float8_e5m2fnuz,

@@ -480,11 +480,28 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void prefetch_step(const float* in) noex
     _mm_prefetch(reinterpret_cast<const char*>(ahead + 64), _MM_HINT_T0);
 }
 
+// Outputs of at least this many bytes are written with non-temporal stores: they would not stay in the
+// caches anyway, and streaming them spares reading every output line before writing it. E4M3FN, 64 Mi
+// values: 9.6-11.2 ms per call against 12.2-16.0 with ordinary stores (ad hoc, alternating runs).
+inline constexpr std::size_t streaming_bytes = std::size_t{1} << 24;
+
+// The last `left` (1 to 31) floats: loaded with a mask (the missing floats read as +0), only their own
+// bytes stored.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void encode_partial_step(const float* in, std::uint8_t* bytes, std::size_t left,
+                                                                byte_encoder_state<T>& state) noexcept
+{
+    const partial_step mask = partial_step_masks(left);
+    const __m256i codes = nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(mask.low, in), _mm512_maskz_loadu_ps(mask.high, in + 16),
+                                                     state);
+    _mm256_mask_storeu_epi8(bytes, static_cast<__mmask32>((std::uint64_t{1} << left) - 1u), codes);
+}
+
 }  // namespace kernel_detail
 
 // Formats of at most 8 bits under nearest-even, where signed_addend_shortcut applies: 32 codes a step by
-// nearest_even_code_bytes. The last partial step loads with a mask (the missing floats read as +0) and stores
-// only its own bytes.
+// nearest_even_code_bytes, and a partial step for the rest. A large output is streamed from its first
+// 32-byte boundary on (the bytes before it take a partial step).
 template <floating_format T>
 LOWBIT_TARGET_AVX512 void encode_bytes_nearest_even(const float* in, T* out, std::size_t n, const conversion_options& options)
 {
@@ -493,18 +510,23 @@ LOWBIT_TARGET_AVX512 void encode_bytes_nearest_even(const float* in, T* out, std
     byte_encoder_state<T> state(false, options);
     auto* bytes = reinterpret_cast<std::uint8_t*>(out);
     std::size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        prefetch_step(in + i);
-        const __m256i codes = nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state);
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(bytes + i), codes);
+    if (n >= streaming_bytes) {
+        i = (32 - (reinterpret_cast<std::uintptr_t>(bytes) & 31u)) & 31u;
+        if (i != 0) encode_partial_step<T>(in, bytes, i, state);
+        for (; i + 32 <= n; i += 32) {
+            prefetch_step(in + i);
+            const __m256i codes = nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state);
+            _mm256_stream_si256(reinterpret_cast<__m256i*>(bytes + i), codes);
+        }
+        _mm_sfence();  // the streamed stores are weakly ordered: fence them before the caller hands the output on
+    } else {
+        for (; i + 32 <= n; i += 32) {
+            prefetch_step(in + i);
+            const __m256i codes = nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(bytes + i), codes);
+        }
     }
-    if (i < n) {
-        const std::size_t left = n - i;
-        const partial_step mask = partial_step_masks(left);
-        const __m256i codes = nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(mask.low, in + i),
-                                                         _mm512_maskz_loadu_ps(mask.high, in + i + 16), state);
-        _mm256_mask_storeu_epi8(bytes + i, static_cast<__mmask32>((std::uint64_t{1} << left) - 1u), codes);
-    }
+    if (i < n) encode_partial_step<T>(in + i, bytes + i, n - i, state);
 }
 
 template <floating_format T, rounding R>
