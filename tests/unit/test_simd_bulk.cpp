@@ -407,9 +407,9 @@ TEMPLATE_TEST_CASE("bulk nearest-even encoders: one value out of range among tho
 }
 
 // Outputs of 16 MiB or more are streamed by the AVX-512 byte encoder from their first 32-byte boundary on,
-// the bytes before it and after the last whole step taking partial steps: outputs starting at every offset
-// modulo 32 that matters (0, 1, 31), with values out of range in the head, at the first streamed step and
-// at the end.
+// the bytes before it and after the last whole step taking partial steps: outputs starting at three offsets
+// into one buffer (0, 1, 31), so that the part before the boundary differs, with about 7% of the values
+// beyond the format's largest and NaN or Inf near the start (elements 3 and 40) and at the end.
 TEST_CASE("bulk byte encoders: outputs large enough to be streamed, at misaligned starts", "[conversion][simd]")
 {
     using T = lowbit::float8_e4m3fn;
