@@ -166,8 +166,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_lanes(__m256i 
         if (!_mm256_testz_si256(beyond, beyond)) [[unlikely]]
             return encode_lanes<T, rounding::nearest_even>(bits, c);
         return with_sign<T>(binade_magnitude_codes<T>(magnitude), bits);
-    } else {
+    } else if constexpr (simd::kernel_detail::nearest_even_shortcut<T>::applies) {
         return encode_nearest_even_by_rebias<T>(bits, c);
+    } else {
+        return encode_lanes<T, rounding::nearest_even>(bits, c);
     }
 }
 

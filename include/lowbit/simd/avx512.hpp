@@ -318,10 +318,12 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i nearest_even_code_bytes(__m512 x
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_nearest_even_lanes(__m512i bits, const encode_constants& c) noexcept
 {
-    __m512i codes;
-    if (encode_shortcut_lanes<T>(bits, codes) != 0) [[unlikely]]
-        return encode_lanes<T, rounding::nearest_even>(bits, c);
-    return codes;
+    if constexpr (simd::kernel_detail::nearest_even_shortcut<T>::applies) {
+        __m512i codes;
+        if (encode_shortcut_lanes<T>(bits, codes) == 0) [[likely]]
+            return codes;
+    }
+    return encode_lanes<T, rounding::nearest_even>(bits, c);
 }
 
 template <floating_format T, rounding R>

@@ -263,9 +263,12 @@ inline bool mxcsr_rounds_to_nearest() noexcept
 //   This needs float subnormal inputs to round to zero in T (so DAZ cannot change the result):
 //   `subnormals_by_addition` says whether it holds; otherwise such lanes count as outside the shortcut.
 // A block with a lane beyond T's largest finite value (or Inf, NaN) is redone by the general lanes, so the
-// shortcut never produces a code the scalar engine would not.
+// shortcut never produces a code the scalar engine would not. That check compares codes, so it needs Inf's
+// code to lie above max_code: T's largest value below 2^128 (`applies`); custom formats beyond that always
+// take the general lanes.
 template <floating_format T>
 struct nearest_even_shortcut {
+    static constexpr bool applies = T::info.max_exponent <= 127;
     static constexpr int m = T::info.mantissa_bits;
     static constexpr int shift = 23 - m;
     static constexpr int emin = T::info.min_normal_exponent;
@@ -299,7 +302,10 @@ struct binade_addend_shortcut {
     static constexpr int m = T::info.mantissa_bits;
     static constexpr int shift = 23 - m;
     static constexpr int emin = T::info.min_normal_exponent;
-    static constexpr bool applies = vector_encodable<T> && T::info.total_bits <= 8 && m >= 1 && emin - m >= -124;
+    // T's largest value must be below 2^128 (then `limit` is a finite float and Inf and NaN lie beyond it),
+    // which custom formats with a large bias need not be.
+    static constexpr bool applies =
+        vector_encodable<T> && T::info.total_bits <= 8 && m >= 1 && emin - m >= -124 && T::info.max_exponent <= 127;
     // |x|'s exponent field is raised to at least emin's; C's exponent field is that plus `shift`.
     static constexpr std::uint32_t min_exponent_bits = static_cast<std::uint32_t>(emin + 127) << 23;
     static constexpr std::uint32_t fraction_constant =
