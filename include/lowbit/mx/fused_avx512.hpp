@@ -180,14 +180,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(std::uint8_t* out, __m5
     namespace k = simd::avx512::kernel_detail;
     constexpr int bits = Elem::info.total_bits;
     const __m256i codes = k::signed_code_bytes<Elem, true>(codes0, codes1, signs0, signs1, r.bytes);
-    if constexpr (bits == 8) {
+    if constexpr (bits == 8)
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), codes);
-    } else if constexpr (bits == 4) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), k::pack_fp4_halves(codes));
-    } else {
-        const __m512i packed = simd::avx512::packing_detail::pack_step<bits>(_mm512_castsi256_si512(codes));
-        _mm256_mask_storeu_epi8(out, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
-    }
+    else
+        simd::avx512::packing_detail::store_half_step<bits>(out, codes);
 }
 
 // 32 scaled values -> their packed element bytes at `out`.

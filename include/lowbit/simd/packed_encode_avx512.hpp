@@ -91,18 +91,6 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i encode_pack_step(const float* in
                                   _mm512_loadu_si512(in + 48), c, gather);
 }
 
-// 32 code bytes (FP4: in fp4_byte_index order) -> their 16 or 24 packed bytes at `to`.
-template <int Bits>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_packed_step(std::uint8_t* to, __m256i codes) noexcept
-{
-    if constexpr (Bits == 4) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(to), kernel_detail::pack_fp4_halves(codes));
-    } else {
-        const __m512i packed = packing_detail::pack_step<6>(_mm512_castsi256_si512(codes));
-        _mm256_mask_storeu_epi8(to, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
-    }
-}
-
 }  // namespace packed_encode_detail
 
 // n floats -> packed_bytes<bits>(n) bytes of T's codes, element i being exactly lowbit::convert<T>(in[i],
@@ -144,17 +132,13 @@ LOWBIT_TARGET_AVX512 void encode_packed_nearest_even(const float* in, std::uint8
     std::size_t i = 0;
     std::size_t b = 0;
     for (; i + 32 <= n; i += 32, b += step_bytes)
-        packed_encode_detail::store_packed_step<bits>(
+        packing_detail::store_half_step<bits>(
             out + b, nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state));
     if (i < n) {
         // The floats past the end load as +0, whose code is 0, so the padding bits come out 0.
-        const std::size_t left = n - i;
-        const partial_step mask = partial_step_masks(left);
         alignas(32) std::uint8_t tail_bytes[32];
-        packed_encode_detail::store_packed_step<bits>(
-            tail_bytes, nearest_even_code_bytes<T>(_mm512_maskz_loadu_ps(mask.low, in + i),
-                                                   _mm512_maskz_loadu_ps(mask.high, in + i + 16), state));
-        std::memcpy(out + b, tail_bytes, packed_bytes<bits>(left));
+        packing_detail::store_half_step<bits>(tail_bytes, partial_step_code_bytes<T>(in + i, n - i, state));
+        std::memcpy(out + b, tail_bytes, packed_bytes<bits>(n - i));
     }
 }
 

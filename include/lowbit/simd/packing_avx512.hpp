@@ -114,6 +114,19 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_step(std::uint8_t* bytes, __m
         _mm512_mask_storeu_epi8(bytes, 0x0000FFFFFFFFFFFFull, packed);
 }
 
+// 32 code bytes -> their 16 or 24 packed bytes at `to` (FP4: the codes in fp4_byte_index order, even
+// elements first, so that pack_fp4_halves packs them). The encoders of 32 values a step store with this.
+template <int Bits>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_half_step(std::uint8_t* to, __m256i codes) noexcept
+{
+    if constexpr (Bits == 4) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(to), avx512::kernel_detail::pack_fp4_halves(codes));
+    } else {
+        const __m512i packed = pack_step<6>(_mm512_castsi256_si512(codes));
+        _mm256_mask_storeu_epi8(to, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
+    }
+}
+
 }  // namespace packing_detail
 
 template <int Bits>
