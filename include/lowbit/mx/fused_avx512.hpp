@@ -168,10 +168,14 @@ struct element_registers<Elem, true> {
     simd::avx512::kernel_detail::code_byte_constants<Elem> bytes;
     simd::avx512::kernel_detail::signed_shortcut_constants<Elem> shortcut;  // clamp and fraction set per block
 
-    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 element_registers() noexcept : bytes(Elem::info.total_bits == 4), shortcut(0) {}
+    // FP4 in pairs: the odd elements' codes come out in their bytes' high nibbles (store_half_step).
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 element_registers() noexcept
+        : bytes(Elem::info.total_bits == 4), shortcut(0, Elem::info.total_bits == 4)
+    {
+    }
 };
 
-// 32 float element codes (magnitudes in the low byte of each lane, not yet saturated) with the signs of
+// 32 float element codes (magnitudes in byte 1 of each lane, not yet saturated) with the signs of
 // 32 values -> their packed element bytes at `out` (32, 24 or 16 bytes).
 template <element_format Elem>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_codes(std::uint8_t* out, __m512i codes0, __m512i codes1, __m512 signs0,

@@ -178,8 +178,8 @@ inline constexpr std::array<std::uint8_t, 64> dword_byte_index = [] {
 }();
 
 // The same for packed FP4: byte `Byte` of the dwords of elements 0, 2, .., 30 (result bytes 0..15), then of
-// elements 1, 3, .., 31 (bytes 16..31), element e being dword e % 16 of vector e / 16, so that
-// pack_fp4_halves packs them with one shift and one OR.
+// elements 1, 3, .., 31 (bytes 16..31), element e being dword e % 16 of vector e / 16, so that one OR
+// packs them (merge_fp4_halves) once the odd codes are in their high nibbles.
 template <int Byte>
 inline constexpr std::array<std::uint8_t, 64> fp4_byte_index = [] {
     std::array<std::uint8_t, 64> index{};
@@ -200,26 +200,44 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 Vector opaque(Vector v) noexcept
     return v;
 }
 
+// signed_shortcut_codes leaves the code in byte 1 of its lane: with the words of bits(sum) w0 (low) and w1,
+// the code is the low byte of bits(sum) + (bits(sum) >> (23 - m)) = w0 + (w1 >> j), j = 7 - m, since the
+// shift is at least 16 (m <= 7). One vpmaddwd computes w0·2^(8 + s) + w1·2^(8 + s - j) instead of a shift
+// and an add: bits 8 + s and up of that are w0 + (w1 >> j) (w1's low j bits stay below bit 8 + s), and the
+// words being taken as signed only subtracts multiples of 2^(24 + s) and 2^(24 + s - j) >= 2^18, above byte
+// 1. Per dword: 2^(8 + s) for the low word, 2^(m + 1 + s) for the high word. With s = 0 byte 1 is the code;
+// with s = 4 (packed FP4's odd elements) it is the code's low nibble in its high nibble.
+template <floating_format T>
+constexpr std::uint32_t code_word_multipliers(int s) noexcept
+{
+    return (std::uint32_t{1} << (T::info.mantissa_bits + 1 + s)) << 16 | std::uint32_t{1} << (8 + s);
+}
+
 // signed_addend_shortcut<T> for x·2^k: the clamp 2^(emin - k) and the constant fraction_constant(k) (the
-// MX kernel sets these per block), C's sign-and-exponent mask and the FMA's 2^-(23 - m).
+// MX kernel sets these per block), C's sign-and-exponent mask, the FMA's 2^-(23 - m) and the multipliers
+// that take the code out of the sum (odd_nibble_shift: s = 4 in the odd lanes, for packed FP4).
 template <floating_format T>
 struct signed_shortcut_constants {
     using S = simd::kernel_detail::signed_addend_shortcut<T>;
-    static_assert(S::applies);
+    static_assert(S::applies && S::m <= 7);
     __m512 clamp;
     __m512i fraction;
     __m512i sign_and_exponent;
     __m512 down_scale;
+    __m512i multipliers;
 
-    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 explicit signed_shortcut_constants(int k = 0) noexcept
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 explicit signed_shortcut_constants(int k = 0, bool odd_nibble_shift = false) noexcept
         : clamp(opaque(_mm512_castsi512_ps(set1(S::clamp_bits(k))))), fraction(opaque(set1(S::fraction_constant(k)))),
-          sign_and_exponent(opaque(set1(S::sign_and_exponent))), down_scale(opaque(_mm512_set1_ps(S::down_scale)))
+          sign_and_exponent(opaque(set1(S::sign_and_exponent))), down_scale(opaque(_mm512_set1_ps(S::down_scale))),
+          multipliers(opaque(_mm512_mask_blend_epi32(odd_nibble_shift ? 0xAAAA : 0, set1(code_word_multipliers<T>(0)),
+                                                     set1(code_word_multipliers<T>(4)))))
     {
     }
 };
 
-// The magnitude codes of x·2^k (in the low byte of each lane) by signed_addend_shortcut<T>. Exact up to T's
-// limit; beyond it, and for Inf and NaN, the low bytes are unspecified.
+// The magnitude codes of x·2^k (in byte 1 of each lane; see code_word_multipliers) by
+// signed_addend_shortcut<T>. Exact up to T's limit; beyond it, and for Inf and NaN, the bytes are
+// unspecified.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i signed_shortcut_codes(__m512 x, const signed_shortcut_constants<T>& k) noexcept
 {
@@ -230,71 +248,86 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i signed_shortcut_codes(__m512 x, 
         _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(clamped), k.sign_and_exponent, k.fraction, 0xEA));
     const __m512i sum = _mm512_castps_si512(
         _mm512_fmadd_round_ps(x, k.down_scale, addend, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-    return _mm512_add_epi32(sum, _mm512_srli_epi32(sum, signed_shortcut_constants<T>::S::shift));
+    return _mm512_madd_epi16(sum, k.multipliers);  // see code_word_multipliers
 }
 
-// How 32 codes become bytes: the index vectors gathering the codes' low bytes and the floats' top bytes (their
-// signs), in element order (dword_byte_index) or, for packed FP4, even elements then odd ones
-// (fp4_byte_index); T's sign bit and largest magnitude code in every byte.
+// How 32 codes become bytes: the index vectors gathering byte 1 of the code lanes (where
+// signed_shortcut_codes leaves them) and the floats' top bytes (their signs), in element order
+// (dword_byte_index) or, for packed FP4, even elements then odd ones (fp4_byte_index), the odd codes being
+// in their bytes' high nibble (the shortcut's odd_nibble_shift); per code byte, T's sign bit and largest
+// magnitude code where they go, and the word shifts that move a float's sign bit (bit 7 of its top byte)
+// there.
 template <floating_format T>
 struct code_byte_constants {
-    __m512i low_index;
+    __m512i code_index;
     __m512i top_index;
-    __m256i sign_mask;
+    __m256i sign_bits;
+    __m256i sign_carry;  // sign_bits - 1
     __m256i max_code;
+    __m256i sign_shift;
 
     LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 explicit code_byte_constants(bool fp4_pairs) noexcept
-        : low_index(_mm512_loadu_si512(fp4_pairs ? fp4_byte_index<0>.data() : dword_byte_index<0>.data())),
+        : code_index(_mm512_loadu_si512(fp4_pairs ? fp4_byte_index<1>.data() : dword_byte_index<1>.data())),
           top_index(_mm512_loadu_si512(fp4_pairs ? fp4_byte_index<3>.data() : dword_byte_index<3>.data())),
-          sign_mask(opaque(_mm256_set1_epi8(static_cast<char>(T::info.sign_mask)))),
-          max_code(opaque(_mm256_set1_epi8(static_cast<char>(T::info.max_magnitude_code))))
+          sign_bits(opaque(halves(T::info.sign_mask, fp4_pairs ? 4 : 0))),
+          sign_carry(opaque(_mm256_sub_epi8(sign_bits, _mm256_set1_epi8(1)))),
+          max_code(opaque(halves(T::info.max_magnitude_code, fp4_pairs ? 4 : 0))),
+          sign_shift(opaque(_mm256_inserti128_si256(_mm256_set1_epi16(static_cast<short>(8 - T::info.total_bits)),
+                                                    _mm_set1_epi16(static_cast<short>(fp4_pairs ? 0 : 8 - T::info.total_bits)), 1)))
     {
+    }
+
+private:
+    // `value` in every byte, shifted left by `odd_shift` in the upper 16 (the odd elements of packed FP4).
+    LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 static __m256i halves(unsigned value, int odd_shift) noexcept
+    {
+        return _mm256_inserti128_si256(_mm256_set1_epi8(static_cast<char>(value)),
+                                       _mm_set1_epi8(static_cast<char>(value << odd_shift)), 1);
     }
 };
 
-// 32 magnitude codes (the low byte of each lane of two vectors) and the signs of the 32 floats they encode
+// 32 magnitude codes (byte 1 of each lane of two vectors) and the signs of the 32 floats they encode
 // -> 32 code bytes of T with their signs. Saturate clamps the magnitudes to max_code first (MX elements);
 // otherwise they must not exceed it. Formats without negative zero keep a zero code unsigned.
 template <floating_format T, bool Saturate>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i signed_code_bytes(__m512i codes0, __m512i codes1, __m512 signs0,
                                                                  __m512 signs1, const code_byte_constants<T>& k) noexcept
 {
-    constexpr int bits = T::info.total_bits;
-    __m256i codes = _mm512_castsi512_si256(_mm512_permutex2var_epi8(codes0, k.low_index, codes1));
+    __m256i codes = _mm512_castsi512_si256(_mm512_permutex2var_epi8(codes0, k.code_index, codes1));
     if constexpr (Saturate) codes = _mm256_min_epu8(codes, k.max_code);
     __m256i signs = _mm512_castsi512_si256(
         _mm512_permutex2var_epi8(_mm512_castps_si512(signs0), k.top_index, _mm512_castps_si512(signs1)));
-    // Bit 7 of each byte down to T's sign bit; a word shift moves it within its own byte.
-    if constexpr (bits < 8) signs = _mm256_srli_epi16(signs, 8 - bits);
-    // A magnitude code of at least 1 sets the sign bit of code + sign_mask - 1: the sign only where nonzero.
-    if constexpr (!T::info.has_negative_zero)
-        signs = _mm256_and_si256(signs, _mm256_add_epi8(codes, _mm256_set1_epi8(static_cast<char>(T::info.sign_mask - 1))));
+    // Bit 7 of each byte down to the sign bit; a word shift moves it within its own byte.
+    if constexpr (T::info.total_bits < 8) signs = _mm256_srlv_epi16(signs, k.sign_shift);
+    // A magnitude code of at least 1 carries into the sign bit of code + sign_bits - 1: the sign only where
+    // nonzero.
+    if constexpr (!T::info.has_negative_zero) signs = _mm256_and_si256(signs, _mm256_add_epi8(codes, k.sign_carry));
     // 0xF8 = a | (b & c): the code with the sign bit.
-    return _mm256_ternarylogic_epi32(codes, signs, k.sign_mask, 0xF8);
+    return _mm256_ternarylogic_epi32(codes, signs, k.sign_bits, 0xF8);
 }
 
-// 32 FP4 code bytes in fp4_byte_index order -> 16 packed bytes, element 2j in the low nibble of byte j. A
-// word shift moves each odd code to its byte's high nibble without spilling into the next byte (codes are
-// below 16).
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m128i pack_fp4_halves(__m256i codes) noexcept
+// 32 FP4 code bytes in fp4_byte_index order, the odd ones in the high nibbles -> 16 packed bytes, element
+// 2j in the low nibble of byte j.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m128i merge_fp4_halves(__m256i codes) noexcept
 {
-    const __m128i odd = _mm_slli_epi16(_mm256_extracti128_si256(codes, 1), 4);
-    return _mm_or_si128(_mm256_castsi256_si128(codes), odd);
+    return _mm_or_si128(_mm256_castsi256_si128(codes), _mm256_extracti128_si256(codes, 1));
 }
 
-// Everything the nearest-even byte encoders need: the shortcut, the byte order, the range check, and the
-// scalar engine's constants for a step outside the shortcut (computed if one occurs).
+// Everything the nearest-even byte encoders need: the shortcut, the byte order (code_byte_constants), the
+// range check, and the scalar engine's constants for a step outside the shortcut (computed if one occurs).
 template <floating_format T>
 struct byte_encoder_state {
     signed_shortcut_constants<T> shortcut;
     code_byte_constants<T> bytes;
+    __m512i general_shift;  // moves the general lanes' whole-lane codes to where the shortcut leaves its codes
     __m512i magnitude_mask;
     __m512i limit;
     simd::kernel_detail::lazy_encode_constants<T> general;
 
     LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 byte_encoder_state(bool fp4_pairs, const conversion_options& options) noexcept
-        : shortcut(0), bytes(fp4_pairs), magnitude_mask(opaque(set1(0x7FFFFFFFu))),
-          limit(opaque(set1(simd::kernel_detail::binade_addend_shortcut<T>::limit))), general(options)
+        : shortcut(0, fp4_pairs), bytes(fp4_pairs), general_shift(_mm512_mask_blend_epi32(fp4_pairs ? 0xAAAA : 0, set1(8), set1(12))),
+          magnitude_mask(opaque(set1(0x7FFFFFFFu))), limit(opaque(set1(simd::kernel_detail::binade_addend_shortcut<T>::limit))),
+          general(options)
     {
     }
 };
@@ -311,7 +344,8 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i nearest_even_code_bytes(__m512 x
                                            signed_shortcut_codes<T>(x1, state.shortcut), x0, x1, state.bytes);
     const __m512i lanes0 = encode_lanes<T, rounding::nearest_even>(_mm512_castps_si512(x0), state.general.get());
     const __m512i lanes1 = encode_lanes<T, rounding::nearest_even>(_mm512_castps_si512(x1), state.general.get());
-    return _mm512_castsi512_si256(_mm512_permutex2var_epi8(lanes0, state.bytes.low_index, lanes1));
+    return _mm512_castsi512_si256(_mm512_permutex2var_epi8(_mm512_sllv_epi32(lanes0, state.general_shift), state.bytes.code_index,
+                                                          _mm512_sllv_epi32(lanes1, state.general_shift)));
 }
 
 // 16 codes by the shortcut where every lane allows it, else by the general lanes.

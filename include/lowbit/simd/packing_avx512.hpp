@@ -56,22 +56,28 @@ inline constexpr std::array<std::uint8_t, 64> code_offsets = [] {
 template <int Bits>
 inline constexpr std::size_t step_bytes = Bits == 4 ? 32 : 48;
 
-// 64 codes (one per byte) -> their packed bytes, in the low step_bytes<Bits> bytes of the result.
+// 64 codes (one per byte, no bits above the code's) -> their packed bytes, in the low step_bytes<Bits>
+// bytes of the result.
 template <int Bits>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i pack_step(__m512i codes) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i pack_clean_step(__m512i codes) noexcept
 {
     if constexpr (Bits == 4) {
         // maddubs with multipliers (1, 16) per byte pair: word = even | odd << 4; vpmovwb keeps the low bytes.
-        const __m512i c = _mm512_and_si512(codes, _mm512_set1_epi8(0x0F));
-        return _mm512_castsi256_si512(_mm512_cvtepi16_epi8(_mm512_maddubs_epi16(c, _mm512_set1_epi16(0x1001))));
+        return _mm512_castsi256_si512(_mm512_cvtepi16_epi8(_mm512_maddubs_epi16(codes, _mm512_set1_epi16(0x1001))));
     } else {
         // Pairs: a + 64 b (maddubs), then pairs of pairs: ab + 4096 cd (madd) = the 24-bit word of four codes;
         // vpermb drops every fourth byte.
-        const __m512i c = _mm512_and_si512(codes, _mm512_set1_epi8(0x3F));
         const __m512i words =
-            _mm512_madd_epi16(_mm512_maddubs_epi16(c, _mm512_set1_epi16(0x4001)), _mm512_set1_epi32(0x10000001));
+            _mm512_madd_epi16(_mm512_maddubs_epi16(codes, _mm512_set1_epi16(0x4001)), _mm512_set1_epi32(0x10000001));
         return _mm512_permutexvar_epi8(_mm512_loadu_si512(compact_24bit_order.data()), words);
     }
+}
+
+// The same for any 64 bytes: the bits above each code's are dropped first.
+template <int Bits>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i pack_step(__m512i codes) noexcept
+{
+    return pack_clean_step<Bits>(_mm512_and_si512(codes, _mm512_set1_epi8(static_cast<char>((1 << Bits) - 1))));
 }
 
 // The reverse: step_bytes<Bits> packed bytes (in the low bytes of `packed`) -> 64 codes, one per byte.
@@ -114,15 +120,16 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_step(std::uint8_t* bytes, __m
         _mm512_mask_storeu_epi8(bytes, 0x0000FFFFFFFFFFFFull, packed);
 }
 
-// 32 code bytes -> their 16 or 24 packed bytes at `to` (FP4: the codes in fp4_byte_index order, even
-// elements first, so that pack_fp4_halves packs them). The encoders of 32 values a step store with this.
+// 32 code bytes -> their 16 or 24 packed bytes at `to` (FP4: in code_byte_constants' order for pairs, even
+// elements first, the odd ones already in the high nibbles). The encoders of 32 values a step store with
+// this.
 template <int Bits>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_half_step(std::uint8_t* to, __m256i codes) noexcept
 {
     if constexpr (Bits == 4) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(to), avx512::kernel_detail::pack_fp4_halves(codes));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(to), avx512::kernel_detail::merge_fp4_halves(codes));
     } else {
-        const __m512i packed = pack_step<6>(_mm512_castsi256_si512(codes));
+        const __m512i packed = pack_clean_step<6>(_mm512_castsi256_si512(codes));
         _mm256_mask_storeu_epi8(to, 0x00FFFFFFu, _mm512_castsi512_si256(packed));
     }
 }
