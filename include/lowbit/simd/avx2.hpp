@@ -151,6 +151,19 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_magnitude_codes(__m256i mag
     return _mm256_and_si256(_mm256_add_epi32(sum, _mm256_srli_epi32(sum, S::shift)), set1(S::magnitude_mask));
 }
 
+// The same in byte 1 of each lane (the other bytes hold other bits): the shift, add and mask replaced by one
+// vpmaddwd (binade_addend_shortcut::code_word_multipliers).
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_code_bytes(__m256i magnitude) noexcept
+{
+    using S = simd::kernel_detail::binade_addend_shortcut<T>;
+    const __m256i exponent =
+        _mm256_and_si256(_mm256_max_epi32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
+    const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
+    const __m256i sum = _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(magnitude), addend));
+    return _mm256_madd_epi16(sum, set1(S::code_word_multipliers(0)));
+}
+
 // The nearest-even shortcut on 8 lanes: by simd::kernel_detail::binade_addend_shortcut for the formats of at
 // most 8 bits, else by encode_nearest_even_by_rebias; a block with a lane beyond it goes through encode_lanes.
 // Both add floats, which round as MXCSR says: the caller checks that MXCSR rounds to nearest
@@ -190,8 +203,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i load8(const float* p) noexcept
 // 32 floats -> their codes as 32 bytes in element order (formats of at most 8 bits). Two rounds of
 // unsigned-saturating packs narrow the codes (they keep valid codes unchanged) and interleave the four
 // groups of four codes of each 128-bit lane, which one dword permute undoes. Under the nearest-even shortcut
-// the signs skip the per-lane work: signed-saturating packs of the floats themselves keep each sign in bit 7
-// of its byte, which is then ORed onto the packed magnitudes once per 32 codes.
+// the codes are byte 1 of their lanes instead, gathered by pshufb into the same interleave (the four codes
+// of vector v in dword v of each 128-bit lane, by one shuffle repeating them in every dword and blends),
+// and the signs skip the per-lane work: signed-saturating packs of the floats themselves keep each sign in
+// bit 7 of its byte, which is then ORed onto the magnitudes once per 32 codes.
 template <floating_format T, rounding R, bool Shortcut>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_bytes(const float* in, const encode_constants& c) noexcept
 {
@@ -207,11 +222,14 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_bytes(const float* in, cons
         const __m256i largest = _mm256_max_epi32(_mm256_max_epi32(a0, a1), _mm256_max_epi32(a2, a3));
         const __m256i beyond = _mm256_cmpgt_epi32(largest, set1(S::limit));
         if (_mm256_testz_si256(beyond, beyond)) [[likely]] {
-            const __m256i m0 = binade_magnitude_codes<T>(a0);
-            const __m256i m1 = binade_magnitude_codes<T>(a1);
-            const __m256i m2 = binade_magnitude_codes<T>(a2);
-            const __m256i m3 = binade_magnitude_codes<T>(a3);
-            const __m256i magnitudes = _mm256_packus_epi16(_mm256_packus_epi32(m0, m1), _mm256_packus_epi32(m2, m3));
+            const __m256i byte1 = _mm256_setr_epi8(1, 5, 9, 13, 1, 5, 9, 13, 1, 5, 9, 13, 1, 5, 9, 13,  //
+                                                   1, 5, 9, 13, 1, 5, 9, 13, 1, 5, 9, 13, 1, 5, 9, 13);
+            const __m256i m0 = _mm256_shuffle_epi8(binade_code_bytes<T>(a0), byte1);
+            const __m256i m1 = _mm256_shuffle_epi8(binade_code_bytes<T>(a1), byte1);
+            const __m256i m2 = _mm256_shuffle_epi8(binade_code_bytes<T>(a2), byte1);
+            const __m256i m3 = _mm256_shuffle_epi8(binade_code_bytes<T>(a3), byte1);
+            const __m256i magnitudes =
+                _mm256_blend_epi32(_mm256_blend_epi32(m0, m1, 0x22), _mm256_blend_epi32(m2, m3, 0x88), 0xCC);
             __m256i signs = _mm256_and_si256(_mm256_packs_epi16(_mm256_packs_epi32(x0, x1), _mm256_packs_epi32(x2, x3)),
                                              _mm256_set1_epi8(static_cast<char>(0x80)));
             // Bit 7 down to T's sign bit; a word shift moves it within its own byte.

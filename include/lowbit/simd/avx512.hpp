@@ -200,26 +200,13 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 Vector opaque(Vector v) noexcept
     return v;
 }
 
-// signed_shortcut_codes leaves the code in byte 1 of its lane: with the words of bits(sum) w0 (low) and w1,
-// the code is the low byte of bits(sum) + (bits(sum) >> (23 - m)) = w0 + (w1 >> j), j = 7 - m, since the
-// shift is at least 16 (m <= 7). One vpmaddwd computes w0·2^(8 + s) + w1·2^(8 + s - j) instead of a shift
-// and an add: bits 8 + s and up of that are w0 + (w1 >> j) (w1's low j bits stay below bit 8 + s), and the
-// words being taken as signed only subtracts multiples of 2^(24 + s) and 2^(24 + s - j) >= 2^18, above byte
-// 1. Per dword: 2^(8 + s) for the low word, 2^(m + 1 + s) for the high word. With s = 0 byte 1 is the code;
-// with s = 4 (packed FP4's odd elements) it is the code's low nibble in its high nibble.
-template <floating_format T>
-constexpr std::uint32_t code_word_multipliers(int s) noexcept
-{
-    return (std::uint32_t{1} << (T::info.mantissa_bits + 1 + s)) << 16 | std::uint32_t{1} << (8 + s);
-}
-
 // signed_addend_shortcut<T> for x·2^k: the clamp 2^(emin - k) and the constant fraction_constant(k) (the
 // MX kernel sets these per block), C's sign-and-exponent mask, the FMA's 2^-(23 - m) and the multipliers
 // that take the code out of the sum (odd_nibble_shift: s = 4 in the odd lanes, for packed FP4).
 template <floating_format T>
 struct signed_shortcut_constants {
     using S = simd::kernel_detail::signed_addend_shortcut<T>;
-    static_assert(S::applies && S::m <= 7);
+    static_assert(S::applies);
     __m512 clamp;
     __m512i fraction;
     __m512i sign_and_exponent;
@@ -229,13 +216,13 @@ struct signed_shortcut_constants {
     LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 explicit signed_shortcut_constants(int k = 0, bool odd_nibble_shift = false) noexcept
         : clamp(opaque(_mm512_castsi512_ps(set1(S::clamp_bits(k))))), fraction(opaque(set1(S::fraction_constant(k)))),
           sign_and_exponent(opaque(set1(S::sign_and_exponent))), down_scale(opaque(_mm512_set1_ps(S::down_scale))),
-          multipliers(opaque(_mm512_mask_blend_epi32(odd_nibble_shift ? 0xAAAA : 0, set1(code_word_multipliers<T>(0)),
-                                                     set1(code_word_multipliers<T>(4)))))
+          multipliers(opaque(_mm512_mask_blend_epi32(odd_nibble_shift ? 0xAAAA : 0, set1(S::base::code_word_multipliers(0)),
+                                                     set1(S::base::code_word_multipliers(4)))))
     {
     }
 };
 
-// The magnitude codes of x·2^k (in byte 1 of each lane; see code_word_multipliers) by
+// The magnitude codes of x·2^k (in byte 1 of each lane; see binade_addend_shortcut::code_word_multipliers) by
 // signed_addend_shortcut<T>. Exact up to T's limit; beyond it, and for Inf and NaN, the bytes are
 // unspecified.
 template <floating_format T>
@@ -248,7 +235,7 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i signed_shortcut_codes(__m512 x, 
         _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(clamped), k.sign_and_exponent, k.fraction, 0xEA));
     const __m512i sum = _mm512_castps_si512(
         _mm512_fmadd_round_ps(x, k.down_scale, addend, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-    return _mm512_madd_epi16(sum, k.multipliers);  // see code_word_multipliers
+    return _mm512_madd_epi16(sum, k.multipliers);  // see binade_addend_shortcut::code_word_multipliers
 }
 
 // How 32 codes become bytes: the index vectors gathering byte 1 of the code lanes (where

@@ -303,9 +303,10 @@ struct binade_addend_shortcut {
     static constexpr int shift = 23 - m;
     static constexpr int emin = T::info.min_normal_exponent;
     // T's largest value must be below 2^128 (then `limit` is a finite float and Inf and NaN lie beyond it),
-    // which custom formats with a large bias need not be.
+    // which custom formats with a large bias need not be; m <= 7 for code_word_multipliers.
     static constexpr bool applies =
-        vector_encodable<T> && T::info.total_bits <= 8 && m >= 1 && emin - m >= -124 && T::info.max_exponent <= 127;
+        vector_encodable<T> && T::info.total_bits <= 8 && m >= 1 && m <= 7 && emin - m >= -124 &&
+        T::info.max_exponent <= 127;
     // |x|'s exponent field is raised to at least emin's; C's exponent field is that plus `shift`.
     static constexpr std::uint32_t min_exponent_bits = static_cast<std::uint32_t>(emin + 127) << 23;
     static constexpr std::uint32_t fraction_constant =
@@ -319,6 +320,18 @@ struct binade_addend_shortcut {
     // The float's sign bit moved to T's sign position by one logical right shift.
     static constexpr int sign_shift = 32 - T::info.total_bits;
     static constexpr bool negative_zero = T::info.has_negative_zero;
+    // The vector encoders take the code out of the sum with one vpmaddwd instead of a shift and an add. With
+    // w0 and w1 the low and high words of bits(sum), the code is the low byte of w0 + (w1 >> j), j = 7 - m
+    // (the shift 23 - m is at least 16). vpmaddwd with these multipliers computes w0·2^(8 + s) +
+    // w1·2^(8 + s - j): its bits from 8 + s up are w0 + (w1 >> j) (w1's low j bits stay below bit 8 + s),
+    // and taking the words as signed only subtracts multiples of 2^(24 + s) and 2^(24 + s - j) >= 2^18, above
+    // the code. Per dword: 2^(8 + s) for the low word, 2^(m + 1 + s) for the high word. With s = 0, byte 1 of
+    // the result is the code; with s = 4 (the AVX-512 packed FP4 encoder's odd elements), the code's low
+    // nibble in its high nibble.
+    static constexpr std::uint32_t code_word_multipliers(int s) noexcept
+    {
+        return (std::uint32_t{1} << (m + 1 + s)) << 16 | std::uint32_t{1} << (8 + s);
+    }
 };
 
 // binade_addend_shortcut rearranged for AVX-512, where vrangeps clamps a magnitude and keeps the sign and an
