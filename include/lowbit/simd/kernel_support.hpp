@@ -327,7 +327,8 @@ struct binade_addend_shortcut {
     // and taking the words as signed only subtracts multiples of 2^(24 + s) and 2^(24 + s - j) >= 2^18, above
     // the code. Per dword: 2^(8 + s) for the low word, 2^(m + 1 + s) for the high word. With s = 0, byte 1 of
     // the result is the code; with s = 4 (the AVX-512 packed FP4 encoder's odd elements), the code's low
-    // nibble in its high nibble.
+    // nibble in its high nibble above a zero nibble (up to T's limit the sum's fraction K + q is below 2^16,
+    // so w1's low bits are zero).
     static constexpr std::uint32_t code_word_multipliers(int s) noexcept
     {
         return (std::uint32_t{1} << (m + 1 + s)) << 16 | std::uint32_t{1} << (8 + s);
