@@ -12,6 +12,7 @@
 
 #include "convert.hpp"
 #include "core/options.hpp"
+#include "core/span_checks.hpp"
 #include "simd/abi.hpp"
 #include "simd/dispatch.hpp"
 #include "simd/isa.hpp"
@@ -33,12 +34,14 @@ namespace detail {
 inline namespace LOWBIT_SIMD_ABI {
 
 // out[i] = lowbit::convert<T>(in[i], options) for every i, on the active isa (simd::active_isa()). Any length
-// and alignment; in.size() != out.size() throws std::invalid_argument before anything is written.
+// and alignment; in.size() != out.size() or overlapping spans throw std::invalid_argument before anything is
+// written (so do the other overloads here).
 template <floating_format T>
     requires(T::info.total_bits <= 16)
 void convert(std::span<const float> in, std::span<T> out, const conversion_options& options)
 {
     if (in.size() != out.size()) detail::throw_length_mismatch(in.size(), out.size());
+    detail::require_disjoint("lowbit::convert", in, out);
     if (in.empty()) return;
     simd::select_encode<T>(simd::active_isa(), options.rounding)(in.data(), out.data(), in.size(), options);
 }
@@ -60,6 +63,7 @@ template <floating_format T>
 void convert(std::span<const T> in, std::span<float> out)
 {
     if (in.size() != out.size()) detail::throw_length_mismatch(in.size(), out.size());
+    detail::require_disjoint("lowbit::convert", in, out);
     if (in.empty()) return;
     simd::select_decode<T>(simd::active_isa())(in.data(), out.data(), in.size());
 }
@@ -76,12 +80,13 @@ void convert(std::span<T> in, std::span<float> out)
 // options), From's value taken exactly and rounded once. Runs From's dispatched decoder into float (exact for
 // every format of 16 bits or fewer) and To's dispatched encoder, a cache-sized chunk at a time; a NaN element
 // is redone by the scalar format-to-format conversion, so NaN signs and payloads follow its rules rather
-// than passing through float's. `in` and `out` must not overlap.
+// than passing through float's.
 template <floating_format To, floating_format From>
     requires(To::info.total_bits <= 16 && From::info.total_bits <= 16 && From::decodes_exactly_to_float)
 void convert(std::span<const From> in, std::span<To> out, const conversion_options& options)
 {
     if (in.size() != out.size()) detail::throw_length_mismatch(in.size(), out.size());
+    detail::require_disjoint("lowbit::convert", in, out);
     if (in.empty()) return;
     constexpr std::size_t chunk = 1024;  // 4 KiB of floats: stays in L1 between the two passes
     float staged[chunk];

@@ -11,6 +11,7 @@
 #include "bulk.hpp"
 #include "convert.hpp"
 #include "core/options.hpp"
+#include "core/span_checks.hpp"
 #include "random/philox.hpp"
 #include "simd/abi.hpp"
 #include "simd/isa.hpp"
@@ -118,14 +119,15 @@ inline namespace LOWBIT_SIMD_ABI {
 
 // out[i] = lowbit::convert_stochastic<T>(in[i], stochastic_random_word(stream.seed, stream.offset + i),
 // options) for every i, on the active isa (simd::active_isa()), bit for bit on every isa. options.rounding is
-// not used; overflow and NaN options are. Any length and alignment; in.size() != out.size() throws
-// std::invalid_argument before anything is written.
+// not used; overflow and NaN options are. Any length and alignment; in.size() != out.size() or overlapping
+// spans throw std::invalid_argument before anything is written.
 template <floating_format T>
     requires(T::info.total_bits <= 16)
 void convert_stochastic(std::span<const float> in, std::span<T> out, stochastic_stream stream,
                         const conversion_options& options)
 {
     if (in.size() != out.size()) detail::throw_length_mismatch(in.size(), out.size());
+    detail::require_disjoint("lowbit::convert_stochastic", in, out);
     if (in.empty()) return;
     simd::run_stochastic<T>(simd::active_isa(), in.data(), out.data(), in.size(), stream.seed, stream.offset, options);
 }

@@ -13,6 +13,7 @@
 
 #include "convert.hpp"
 #include "core/options.hpp"
+#include "core/span_checks.hpp"
 #include "simd/abi.hpp"
 #include "simd/dispatch.hpp"
 #include "simd/isa.hpp"
@@ -86,14 +87,16 @@ inline constexpr std::size_t chunk_elements = 512;
 
 }  // namespace layout
 
-// codes -> packed bytes; bytes.size() must be bytes_for<T>(codes.size()) (else std::invalid_argument, and
-// nothing is written). Padding bits of the last byte are written as 0.
+// codes -> packed bytes; bytes.size() must be bytes_for<T>(codes.size()) and the spans must not overlap (else
+// std::invalid_argument, and nothing is written; so for unpack and convert). Padding bits of the last byte
+// are written as 0.
 template <packable_format T>
 void pack(std::span<const T> codes, std::span<std::uint8_t> bytes)
 {
     const std::size_t expected = bytes_for<T>(codes.size());
     if (bytes.size() != expected)
         detail::throw_size_mismatch("lowbit::packed::pack", bytes.size(), expected, codes.size());
+    lowbit::detail::require_disjoint("lowbit::packed::pack", codes, bytes);
     if (codes.empty()) return;
     const simd::pack_kernel pack_codes = simd::select_pack<T::info.total_bits>(simd::active_isa());
     pack_codes(layout::as_bytes(codes.data()), bytes.data(), codes.size());
@@ -114,6 +117,7 @@ void unpack(std::span<const std::uint8_t> bytes, std::span<T> codes)
     const std::size_t expected = bytes_for<T>(codes.size());
     if (bytes.size() != expected)
         detail::throw_size_mismatch("lowbit::packed::unpack", bytes.size(), expected, codes.size());
+    lowbit::detail::require_disjoint("lowbit::packed::unpack", bytes, codes);
     if (codes.empty()) return;
     simd::select_unpack<T::info.total_bits>(simd::active_isa())(bytes.data(), layout::as_bytes(codes.data()),
                                                                 codes.size());
@@ -164,6 +168,7 @@ void convert(std::span<const float> in, std::span<std::uint8_t> out, const conve
     constexpr int bits = T::info.total_bits;
     const std::size_t expected = bytes_for<T>(in.size());
     if (out.size() != expected) detail::throw_size_mismatch("lowbit::packed::convert", out.size(), expected, in.size());
+    lowbit::detail::require_disjoint("lowbit::packed::convert", in, out);
     const simd::isa which = simd::active_isa();
     if (const simd::packed_encode_kernel one_pass = simd::select_packed_encode<T>(which, options.rounding)) {
         if (!in.empty()) one_pass(in.data(), out.data(), in.size(), options);
@@ -198,6 +203,7 @@ void convert(std::span<const std::uint8_t> in, std::span<float> out)
     constexpr int bits = T::info.total_bits;
     const std::size_t expected = bytes_for<T>(out.size());
     if (in.size() != expected) detail::throw_size_mismatch("lowbit::packed::convert", in.size(), expected, out.size());
+    lowbit::detail::require_disjoint("lowbit::packed::convert", in, out);
     const simd::isa which = simd::active_isa();
     if (const simd::packed_decode_kernel one_pass = simd::select_packed_decode<T>(which)) {
         if (!out.empty()) one_pass(in.data(), out.data(), out.size());
