@@ -138,21 +138,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_by_rebias(__m2
     return with_sign<T>(code, bits);
 }
 
-// binade_addend_shortcut's magnitude codes of 8 lanes (whole lanes, at most 7 bits) from their magnitudes
-// (the float bits without the sign). Lanes beyond S::limit come out wrong: the caller checks the magnitudes.
-template <floating_format T>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_magnitude_codes(__m256i magnitude) noexcept
-{
-    using S = simd::kernel_detail::binade_addend_shortcut<T>;
-    const __m256i exponent =
-        _mm256_and_si256(_mm256_max_epi32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
-    const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
-    const __m256i sum = _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(magnitude), addend));
-    return _mm256_and_si256(_mm256_add_epi32(sum, _mm256_srli_epi32(sum, S::shift)), set1(S::magnitude_mask));
-}
-
-// The same in byte 1 of each lane (the other bytes hold other bits): the shift, add and mask replaced by one
-// vpmaddwd (binade_addend_shortcut::code_word_multipliers).
+// binade_addend_shortcut's magnitude codes of 8 lanes from their magnitudes (the float bits without the
+// sign), in byte 1 of each lane (the other bytes hold other bits): the sum's shift and add are one vpmaddwd
+// (binade_addend_shortcut::code_word_multipliers). Lanes beyond S::limit come out wrong: the caller checks
+// the magnitudes.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_code_bytes(__m256i magnitude) noexcept
 {
@@ -162,6 +151,14 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_code_bytes(__m256i magnitud
     const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
     const __m256i sum = _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(magnitude), addend));
     return _mm256_madd_epi16(sum, set1(S::code_word_multipliers(0)));
+}
+
+// The same as whole lanes (at most 7 bits).
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_magnitude_codes(__m256i magnitude) noexcept
+{
+    using S = simd::kernel_detail::binade_addend_shortcut<T>;
+    return _mm256_and_si256(_mm256_srli_epi32(binade_code_bytes<T>(magnitude), 8), set1(S::magnitude_mask));
 }
 
 // The nearest-even shortcut on 8 lanes: by simd::kernel_detail::binade_addend_shortcut for the formats of at
