@@ -190,6 +190,10 @@ inline constexpr std::array<std::uint8_t, 64> fp4_byte_index = [] {
     return index;
 }();
 
+// The odd dwords of a vector: packed FP4's odd elements, whose codes the shortcut and the general lanes both
+// leave in their bytes' high nibble.
+inline constexpr __mmask16 odd_dwords = 0xAAAA;
+
 // The byte encoders' loops take their constants in objects built before the loop, and their values are
 // hidden from the optimiser (`opaque`): GCC otherwise rebuilds a known constant vector (a move and a
 // broadcast) on every iteration of a loop rather than keep it in one of the 32 registers.
@@ -216,7 +220,7 @@ struct signed_shortcut_constants {
     LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 explicit signed_shortcut_constants(int k = 0, bool odd_nibble_shift = false) noexcept
         : clamp(opaque(_mm512_castsi512_ps(set1(S::clamp_bits(k))))), fraction(opaque(set1(S::fraction_constant(k)))),
           sign_and_exponent(opaque(set1(S::sign_and_exponent))), down_scale(opaque(_mm512_set1_ps(S::down_scale))),
-          multipliers(opaque(_mm512_mask_blend_epi32(odd_nibble_shift ? 0xAAAA : 0, set1(S::base::code_word_multipliers(0)),
+          multipliers(opaque(_mm512_mask_blend_epi32(odd_nibble_shift ? odd_dwords : 0, set1(S::base::code_word_multipliers(0)),
                                                      set1(S::base::code_word_multipliers(4)))))
     {
     }
@@ -312,7 +316,7 @@ struct byte_encoder_state {
     simd::kernel_detail::lazy_encode_constants<T> general;
 
     LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 byte_encoder_state(bool fp4_pairs, const conversion_options& options) noexcept
-        : shortcut(0, fp4_pairs), bytes(fp4_pairs), general_shift(_mm512_mask_blend_epi32(fp4_pairs ? 0xAAAA : 0, set1(8), set1(12))),
+        : shortcut(0, fp4_pairs), bytes(fp4_pairs), general_shift(_mm512_mask_blend_epi32(fp4_pairs ? odd_dwords : 0, set1(8), set1(12))),
           magnitude_mask(opaque(set1(0x7FFFFFFFu))), limit(opaque(set1(simd::kernel_detail::binade_addend_shortcut<T>::limit))),
           general(options)
     {
