@@ -118,8 +118,10 @@ LOWBIT_TARGET_AVX512 void encode_packed(const float* in, std::uint8_t* out, std:
     }
 }
 
-// Nearest-even where signed_addend_shortcut applies: 32 floats a step by the byte encoder's
-// nearest_even_code_bytes (FP4 in even/odd order), packed in registers: 16 or 24 bytes a step.
+// Nearest-even where signed_addend_shortcut applies: the byte encoder's nearest_even_code_bytes codes 32
+// floats at a time (FP4 in even/odd order), packed and stored 64 at a time (store_step_from_halves; at
+// 4 Ki values 14% faster for FP6 and 5% for FP4 than packing per 32, ad hoc), then one step of 32 and a
+// partial step for the rest.
 template <floating_format T>
 LOWBIT_TARGET_AVX512 void encode_packed_nearest_even(const float* in, std::uint8_t* out, std::size_t n,
                                                      const conversion_options& options)
@@ -127,13 +129,18 @@ LOWBIT_TARGET_AVX512 void encode_packed_nearest_even(const float* in, std::uint8
     using namespace kernel_detail;
     constexpr int bits = T::info.total_bits;
     static_assert(bits == 4 || bits == 6, "encode_packed_nearest_even: only FP4 and FP6 pack");
-    constexpr std::size_t step_bytes = 32 * bits / 8;
+    constexpr std::size_t half_step_bytes = 32 * bits / 8;
     byte_encoder_state<T> state(bits == 4, options);
     std::size_t i = 0;
     std::size_t b = 0;
-    for (; i + 32 <= n; i += 32, b += step_bytes)
-        packing_detail::store_half_step<bits>(
-            out + b, nearest_even_code_bytes<T>(_mm512_loadu_ps(in + i), _mm512_loadu_ps(in + i + 16), state));
+    for (; i + 64 <= n; i += 64, b += 2 * half_step_bytes)
+        packing_detail::store_step_from_halves<bits>(out + b, step_code_bytes<T>(in + i, state),
+                                                     step_code_bytes<T>(in + i + 32, state));
+    if (i + 32 <= n) {
+        packing_detail::store_half_step<bits>(out + b, step_code_bytes<T>(in + i, state));
+        i += 32;
+        b += half_step_bytes;
+    }
     if (i < n) {
         // The floats past the end load as +0, whose code is 0, so the padding bits come out 0.
         alignas(32) std::uint8_t tail_bytes[32];
