@@ -1,12 +1,15 @@
 // The bulk functions on spans (lowbit::convert, lowbit::convert_stochastic, lowbit::packed::pack, unpack
-// and convert) refuse overlapping input and output spans with std::invalid_argument before writing anything,
-// on every isa, and accept spans that only touch.
+// and convert, and the MX quantizers and dequantizers) refuse overlapping spans with std::invalid_argument
+// before writing anything, on every isa, and accept spans that only touch.
 
 #include <catch2/catch.hpp>
 
 #include <lowbit/bulk.hpp>
 #include <lowbit/bulk_stochastic.hpp>
 #include <lowbit/lowbit.hpp>
+#include <lowbit/mx/ggml_mxfp4.hpp>
+#include <lowbit/mx/matrix.hpp>
+#include <lowbit/mx/quantize.hpp>
 #include <lowbit/packed.hpp>
 #include <lowbit/simd/isa.hpp>
 
@@ -119,5 +122,48 @@ TEST_CASE("packed storage refuses overlapping spans without writing", "[api][pac
         lowbit::packed::convert<fp6>(a.view<const float>(0, count), std::span<std::uint8_t>(expected));
         REQUIRE(std::equal(expected.begin(), expected.end(), a.view<std::uint8_t>(256, fp6_bytes).begin()));
         REQUIRE_NOTHROW(lowbit::packed::convert<fp6>(a.view<const std::uint8_t>(256, fp6_bytes), a.view<float>(256 + fp6_bytes, count)));
+    }
+}
+
+TEST_CASE("MX quantization refuses overlapping spans without writing", "[api][mx]")
+{
+    namespace mx = lowbit::mx;
+    using scale = lowbit::float8_e8m0fnu;
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        lowbit::simd::set_isa(which);
+        INFO(lowbit::simd::isa_name(which));
+        arena a;
+        const auto floats = a.view<const float>(0, count);  // bytes 0 .. 255; two blocks of 32
+
+        // Quantize: the elements or the scales inside the floats, or the scales inside the elements.
+        require_refused(a, [&] { mx::quantize<mx::fp8_e4m3>(floats, a.view<std::uint8_t>(192, count), a.view<scale>(300, 2)); });
+        require_refused(a, [&] { mx::quantize<mx::fp8_e4m3>(floats, a.view<std::uint8_t>(300, count), a.view<scale>(255, 2)); });
+        require_refused(a, [&] { mx::quantize<mx::fp8_e4m3>(floats, a.view<std::uint8_t>(300, count), a.view<scale>(363, 2)); });
+        require_refused(a, [&] {
+            mx::quantize_matrix<mx::fp8_e4m3>(floats, {2, 32}, mx::block_direction::along_rows, a.view<std::uint8_t>(0, count),
+                                             a.view<scale>(300, 2));
+        });
+        require_refused(a, [&] { mx::ggml::quantize_mxfp4(floats, a.view<std::uint8_t>(240, 34)); });
+
+        // Dequantize: the floats over the elements or over the scales (elements and scales may share bytes).
+        require_refused(a, [&] { mx::dequantize<mx::fp8_e4m3>(a.view<const std::uint8_t>(300, count), a.view<const scale>(400, 2), a.view<float>(256, count)); });
+        require_refused(a, [&] { mx::dequantize<mx::fp8_e4m3>(a.view<const std::uint8_t>(0, count), a.view<const scale>(700, 2), a.view<float>(512, count)); });
+        require_refused(a, [&] {
+            mx::dequantize_matrix<mx::fp8_e4m3>(a.view<const std::uint8_t>(300, count), a.view<const scale>(400, 2), {2, 32},
+                                               mx::block_direction::along_rows, a.view<float>(200, count));
+        });
+        require_refused(a, [&] { mx::ggml::dequantize_mxfp4(a.view<const std::uint8_t>(300, 34), a.view<float>(320, count)); });
+
+        // Touching spans: elements right after the floats, scales right after the elements; then floats
+        // right after the elements, from elements and scales that share bytes (both only read).
+        mx::quantize<mx::fp8_e4m3>(floats, a.view<std::uint8_t>(256, count), a.view<scale>(320, 2));
+        std::vector<std::uint8_t> elements(count);
+        std::vector<scale> scales(2);
+        mx::quantize<mx::fp8_e4m3>(floats, std::span<std::uint8_t>(elements), std::span<scale>(scales));
+        REQUIRE(std::equal(elements.begin(), elements.end(), a.view<std::uint8_t>(256, count).begin()));
+        REQUIRE(a.view<scale>(320, 2)[1].bits() == scales[1].bits());
+        REQUIRE_NOTHROW(mx::dequantize<mx::fp8_e4m3>(a.view<const std::uint8_t>(256, count), a.view<const scale>(256, 2),
+                                                     a.view<float>(320, count)));
     }
 }

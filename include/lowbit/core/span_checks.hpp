@@ -21,14 +21,21 @@ bool spans_overlap(std::span<A, ExtentA> a, std::span<B, ExtentB> b) noexcept
     return first_a < first_b + b.size_bytes() && first_b < first_a + a.size_bytes();
 }
 
-// std::invalid_argument naming `function` if `in` and `out` overlap.
+// std::invalid_argument naming `function` if `a` and `b` overlap; `what` names the two ("the input and
+// output spans").
+template <class A, std::size_t ExtentA, class B, std::size_t ExtentB>
+void require_disjoint(const char* function, const char* what, std::span<A, ExtentA> a, std::span<B, ExtentB> b)
+{
+    if (spans_overlap(a, b))
+        throw std::invalid_argument(std::string(function) + ": " + what + " overlap (" + std::to_string(a.size_bytes()) +
+                                    " and " + std::to_string(b.size_bytes()) + " bytes)");
+}
+
+// The common case: one input span and one output span.
 template <class In, std::size_t ExtentIn, class Out, std::size_t ExtentOut>
 void require_disjoint(const char* function, std::span<In, ExtentIn> in, std::span<Out, ExtentOut> out)
 {
-    if (spans_overlap(in, out))
-        throw std::invalid_argument(std::string(function) + ": the input and output spans overlap (" +
-                                    std::to_string(in.size_bytes()) + " and " + std::to_string(out.size_bytes()) +
-                                    " bytes)");
+    require_disjoint(function, "the input and output spans", in, out);
 }
 
 }  // namespace lowbit::detail

@@ -1,14 +1,16 @@
 // Where the blocks of an MX tensor lie: a vector cut into runs of block_size, or a row-major matrix cut
 // along its rows or along its columns; the sizes of the element and scale buffers, and the checks that
-// reject buffers of the wrong size before anything is written.
+// reject buffers of the wrong size, or overlapping ones, before anything is written.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 
+#include "../core/span_checks.hpp"
 #include "../packed.hpp"
 #include "element_traits.hpp"
 
@@ -133,6 +135,26 @@ void check_buffers(const char* function, const block_layout& layout, std::size_t
                                          std::to_string(n) + " elements in blocks of " +
                                          std::to_string(layout.block_size) + " need " +
                                          std::to_string(layout.scale_count()));
+}
+
+// The spans of a quantization (the floats in, the element codes and the scales out) must not share a byte:
+// the kernels read a block's floats after writing earlier blocks. std::invalid_argument before anything is
+// written, as for lowbit::convert's spans.
+inline void require_separate_spans(const char* function, std::span<const float> values, std::span<std::uint8_t> elements,
+                                   std::span<float8_e8m0fnu> scales)
+{
+    lowbit::detail::require_disjoint(function, "the float and element spans", values, elements);
+    lowbit::detail::require_disjoint(function, "the float and scale spans", values, scales);
+    lowbit::detail::require_disjoint(function, "the element and scale spans", elements, scales);
+}
+
+// And of a dequantization: the floats out must not share a byte with the codes or scales read (the inputs
+// may share bytes with each other).
+inline void require_separate_spans(const char* function, std::span<const std::uint8_t> elements,
+                                   std::span<const float8_e8m0fnu> scales, std::span<float> values)
+{
+    lowbit::detail::require_disjoint(function, "the element and float spans", elements, values);
+    lowbit::detail::require_disjoint(function, "the scale and float spans", scales, values);
 }
 
 }  // namespace detail

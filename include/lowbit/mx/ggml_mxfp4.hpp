@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 
+#include "../core/span_checks.hpp"
 #include "../simd/abi.hpp"
 #include "../types/named_formats.hpp"
 #include "block_layout.hpp"
@@ -171,7 +172,8 @@ inline void encode_ocp_blocks(const float* x, std::size_t count, std::uint8_t* o
 }  // namespace engine
 
 // Bytes of ggml blocks (17 per block, as in a GGUF tensor): in.size() must be a multiple of 32 and
-// bytes.size() 17 * in.size() / 32, else std::invalid_argument before anything is written. `rule` is used by
+// bytes.size() 17 * in.size() / 32, and the two may not overlap, else std::invalid_argument before anything
+// is written. `rule` is used by
 // encoding::ocp only (ggml_exact has ggml's own rule, FLOOR with log2f).
 inline void quantize_mxfp4(std::span<const float> in, std::span<std::uint8_t> bytes,
                            encoding how = encoding::ggml_exact, scale_rule rule = scale_rule::floor)
@@ -181,6 +183,7 @@ inline void quantize_mxfp4(std::span<const float> in, std::span<std::uint8_t> by
         detail::throw_ggml_argument(function, "the byte span has " + std::to_string(bytes.size()) +
                                                   " bytes, not a multiple of 17 (the size of block_mxfp4)");
     const std::size_t count = detail::checked_block_count(function, in.size(), bytes.size() / block_bytes);
+    lowbit::detail::require_disjoint(function, in, bytes);
     if (how == encoding::ocp) {
         engine::encode_ocp_blocks(in.data(), count, bytes.data(), rule);
         return;
@@ -197,8 +200,9 @@ inline void quantize_mxfp4(std::span<const float> in, std::span<block_mxfp4> blo
                    how, rule);
 }
 
-// Values of ggml blocks: out.size() must be 32 per block. Exact (the products are powers of two times
-// small integers; only e = 0xFF under ggml_exact overflows, to ±Inf, as in ggml).
+// Values of ggml blocks: out.size() must be 32 per block, and `out` may not overlap the blocks. Exact (the
+// products are powers of two times small integers; only e = 0xFF under ggml_exact overflows, to ±Inf, as in
+// ggml).
 inline void dequantize_mxfp4(std::span<const std::uint8_t> bytes, std::span<float> out,
                              decoding how = decoding::ggml_exact)
 {
@@ -207,6 +211,7 @@ inline void dequantize_mxfp4(std::span<const std::uint8_t> bytes, std::span<floa
         detail::throw_ggml_argument(function, "the byte span has " + std::to_string(bytes.size()) +
                                                   " bytes, not a multiple of 17 (the size of block_mxfp4)");
     const std::size_t count = detail::checked_block_count(function, out.size(), bytes.size() / block_bytes);
+    lowbit::detail::require_disjoint(function, bytes, out);
     const std::array<float, 16>& values = how == decoding::ocp ? detail::e2m1_values_ocp : detail::e2m1_values_ggml;
     for (std::size_t b = 0; b < count; ++b) {
         const std::uint8_t* block = bytes.data() + b * block_bytes;

@@ -361,6 +361,19 @@ struct signed_addend_shortcut {
     {
         return (static_cast<std::uint32_t>(k - 127 - emin) << m) & 0xFFu;  // unsigned: wraps as intended
     }
+    // Whether, without scaling (k = 0), the top byte of the code word (vpmaddwd of the sum with
+    // code_word_multipliers(s), for s = 0 and 4) is the value's sign as a byte mask, 0xFF negative and 0
+    // positive, for every value within T's limit. The sum is positive or negative with x, its high word
+    // w1 = sign·2^15 + e·2^7 with e = 127 + E, E in [emin, emax] (the fraction K + q is below 2^16), and
+    // vpmaddwd takes w1 as signed, so the word is 2^(8 + s)·V for a positive sum and 2^(8 + s)·(V - 2^(8 + m))
+    // for a negative one, with V = K + q + e·2^m and q <= 2^(m + 1). The byte is the sign mask where
+    // 2^(8 + s)·V < 2^24 and V < 2^(8 + m) (then a negative word lies in [-2^24, 0) when m + s <= 8).
+    static constexpr bool sign_in_top_byte = [] {
+        const long largest_v = static_cast<long>(fraction_constant(0)) + (1L << (m + 1)) + (127L + T::info.max_exponent) * (1L << m);
+        for (const int s : {0, 4})
+            if ((largest_v << (8 + s)) >= (1L << 24) || largest_v >= (1L << (8 + m)) || m + s > 8) return false;
+        return true;
+    }();
 };
 
 }  // namespace kernel_detail

@@ -134,19 +134,18 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_half_step(std::uint8_t* to, _
     }
 }
 
-// Two such halves of 32 code bytes (elements 0..31, then 32..63) -> their step_bytes<Bits> packed bytes at
-// `to`: one pack of all 64 for FP6, one OR for FP4, and one store either way.
+// 64 code bytes as two such halves of 32 (elements 0..31 in the low 256 bits, 32..63 in the high) -> their
+// step_bytes<Bits> packed bytes at `to`: one pack of all 64 for FP6; for FP4 each half's even codes (128-bit
+// lanes 0 and 2) ORed with its odd ones (lanes 1 and 3, in the high nibbles).
 template <int Bits>
-LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_step_from_halves(std::uint8_t* to, __m256i first, __m256i second) noexcept
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 void store_packed_step(std::uint8_t* to, __m512i codes) noexcept
 {
     if constexpr (Bits == 4) {
-        // `even` holds the even elements' codes of the first half (lane 0) and of the second (lane 1), `odd`
-        // their odd ones in the high nibbles: one OR packs both halves.
-        const __m256i even = _mm256_permute2x128_si256(first, second, 0x20);
-        const __m256i odd = _mm256_permute2x128_si256(first, second, 0x31);
+        const __m256i even = _mm512_castsi512_si256(_mm512_shuffle_i64x2(codes, codes, 0x08));  // lanes 0, 2
+        const __m256i odd = _mm512_castsi512_si256(_mm512_shuffle_i64x2(codes, codes, 0x0D));   // lanes 1, 3
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), _mm256_or_si256(even, odd));
     } else {
-        store_step<6>(to, pack_clean_step<6>(_mm512_inserti64x4(_mm512_castsi256_si512(first), second, 1)));
+        store_step<6>(to, pack_clean_step<6>(codes));
     }
 }
 
