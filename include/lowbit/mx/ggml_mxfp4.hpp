@@ -173,8 +173,7 @@ inline void encode_ocp_blocks(const float* x, std::size_t count, std::uint8_t* o
 
 // Bytes of ggml blocks (17 per block, as in a GGUF tensor): in.size() must be a multiple of 32 and
 // bytes.size() 17 * in.size() / 32, and the two may not overlap, else std::invalid_argument before anything
-// is written. `rule` is used by
-// encoding::ocp only (ggml_exact has ggml's own rule, FLOOR with log2f).
+// is written. `rule` is used by encoding::ocp only (ggml_exact has ggml's own rule, FLOOR with log2f).
 inline void quantize_mxfp4(std::span<const float> in, std::span<std::uint8_t> bytes,
                            encoding how = encoding::ggml_exact, scale_rule rule = scale_rule::floor)
 {
