@@ -354,6 +354,14 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 bool beyond_shortcut(__m512i largest, co
     return _mm512_cmpgt_epu32_mask(largest, state.limit) != 0;
 }
 
+// The same check for a step of 64 floats at once.
+template <floating_format T>
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 bool beyond_shortcut(__m512 x0, __m512 x1, __m512 x2, __m512 x3,
+                                                            const byte_encoder_state<T>& state) noexcept
+{
+    return beyond_shortcut(_mm512_max_epu32(larger_magnitude(x0, x1, state), larger_magnitude(x2, x3, state)), state);
+}
+
 // 32 floats within T's limit -> their nearest-even codes, one byte each in the state's byte order.
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m256i shortcut_code_bytes(__m512 x0, __m512 x1, const byte_encoder_state<T>& state) noexcept
@@ -388,8 +396,7 @@ template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 code_byte_pair nearest_even_code_byte_pair(__m512 x0, __m512 x1, __m512 x2, __m512 x3,
                                                                                   byte_encoder_state<T>& state) noexcept
 {
-    const __m512i largest = _mm512_max_epu32(larger_magnitude(x0, x1, state), larger_magnitude(x2, x3, state));
-    if (!beyond_shortcut(largest, state)) [[likely]]
+    if (!beyond_shortcut(x0, x1, x2, x3, state)) [[likely]]
         return {shortcut_code_bytes<T>(x0, x1, state), shortcut_code_bytes<T>(x2, x3, state)};
     return {nearest_even_code_bytes<T>(x0, x1, state), nearest_even_code_bytes<T>(x2, x3, state)};
 }

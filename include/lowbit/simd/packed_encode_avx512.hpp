@@ -140,8 +140,7 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i packed_step_code_bytes(const flo
     const __m512 x0 = _mm512_loadu_ps(in), x1 = _mm512_loadu_ps(in + 16);
     const __m512 x2 = _mm512_loadu_ps(in + 32), x3 = _mm512_loadu_ps(in + 48);
     if constexpr (simd::kernel_detail::signed_addend_shortcut<T>::sign_in_top_byte) {
-        const __m512i largest = _mm512_max_epu32(larger_magnitude(x0, x1, state), larger_magnitude(x2, x3, state));
-        if (!beyond_shortcut(largest, state)) [[likely]]
+        if (!beyond_shortcut(x0, x1, x2, x3, state)) [[likely]]
             return shortcut_code_bytes_64<T>(x0, x1, x2, x3, state, k);
     }
     const code_byte_pair codes = nearest_even_code_byte_pair<T>(x0, x1, x2, x3, state);
