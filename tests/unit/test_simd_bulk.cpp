@@ -23,6 +23,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #if defined(__linux__)
@@ -481,6 +482,43 @@ TEMPLATE_TEST_CASE("bulk format -> float32 matches the scalar decoder on every I
     for (const isa which : lowbit::simd::available_isas()) {
         REQUIRE(lowbit::simd::set_isa(which));
         check_decode<TestType>(which);
+    }
+}
+
+// The 16-bit decoders check a whole step of codes for NaN at once and redo only a step that has one: a
+// single NaN code (signalling or quiet, either sign) at every position of 160 ordinary codes, so that it
+// falls in every vector of a step, and in the part after the last whole step.
+template <class T>
+void check_isolated_nan_decode(isa which)
+{
+    using storage = typename T::storage_type;
+    const storage quiet = std::is_same_v<T, lowbit::bfloat16> ? 0x7FC1 : 0x7E01;
+    const storage signalling = std::is_same_v<T, lowbit::bfloat16> ? 0x7F81 : 0x7C01;
+    constexpr std::size_t n = 160;
+    std::vector<T> in(n);
+    for (std::size_t k = 0; k < n; ++k) in[k] = T::from_bits(static_cast<storage>(0x3C00 + 97 * k));
+    std::vector<float> out(n);
+    for (const storage nan : {quiet, signalling, static_cast<storage>(quiet | 0x8000u)}) {
+        for (std::size_t position = 0; position < n; ++position) {
+            std::vector<T> codes = in;
+            codes[position] = T::from_bits(nan);
+            lowbit::convert(std::span<const T>(codes), std::span<float>(out));
+            std::size_t mismatches = 0;
+            for (std::size_t k = 0; k < n; ++k)
+                mismatches += float_bits(out[k]) != float_bits(static_cast<float>(codes[k]));
+            INFO(lowbit::simd::isa_name(which) << ": NaN code 0x" << std::hex << nan << " at " << std::dec << position);
+            REQUIRE(mismatches == 0);
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("bulk bfloat16/float16 decoders: one NaN among ordinary codes, at every position", "[conversion][simd]",
+                   lowbit::bfloat16, lowbit::float16)
+{
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        check_isolated_nan_decode<TestType>(which);
     }
 }
 

@@ -631,26 +631,89 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i decode16_lanes(__m256i h) noexcept
     }
 }
 
+// 8 float16 codes -> floats by vcvtph2ps, a NaN made quiet with its sign and no payload as in the scalar
+// decoder.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2_F16C __m256i float16_to_float_block(__m128i h) noexcept
+{
+    __m256i bits = _mm256_castps_si256(_mm256_cvtph_ps(h));
+    const __m128i nan = _mm_cmpgt_epi16(_mm_and_si128(h, _mm_set1_epi16(0x7FFF)), _mm_set1_epi16(0x7C00));
+    if (_mm_movemask_epi8(nan) != 0) [[unlikely]] {
+        const __m256i quiet = _mm256_or_si256(_mm256_and_si256(bits, set1(0x80000000u)), set1(0x7FC00000u));
+        bits = _mm256_blendv_epi8(bits, quiet, _mm256_cvtepi16_epi32(nan));
+    }
+    return bits;
+}
+
+// Whether one of 32 codes of a 16-bit format (two vectors) is a NaN: the larger magnitude of each pair
+// above `infinity`, the Inf code (signed word operations: magnitudes are below 0x8000).
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 bool has_nan_code(__m256i a, __m256i b, short infinity) noexcept
+{
+    const __m256i magnitude = _mm256_set1_epi16(0x7FFF);
+    const __m256i larger = _mm256_max_epi16(_mm256_and_si256(a, magnitude), _mm256_and_si256(b, magnitude));
+    const __m256i nan = _mm256_cmpgt_epi16(larger, _mm256_set1_epi16(infinity));
+    return !_mm256_testz_si256(nan, nan);
+}
+
 }  // namespace kernel_detail
 
-// float16 -> float with F16C, NaNs made quiet with their sign and no payload as in the scalar decoder.
+// float16 -> float with F16C. NaNs are made quiet with their sign and no payload as in the scalar decoder;
+// the check for them runs once per 32 codes, and only a step with a NaN goes through
+// float16_to_float_block's blend.
 template <floating_format T>
 LOWBIT_TARGET_AVX2_F16C void decode_float16_silicon(const T* in, float* out, std::size_t n)
 {
     using namespace kernel_detail;
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    const auto half_codes_at = [codes](std::size_t at) {
+        return _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + at));
+    };
     std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
-        __m256i bits = _mm256_castps_si256(_mm256_cvtph_ps(h));
-        const __m128i nan = _mm_cmpgt_epi16(_mm_and_si128(h, _mm_set1_epi16(0x7FFF)), _mm_set1_epi16(0x7C00));
-        if (_mm_movemask_epi8(nan) != 0) [[unlikely]] {
-            const __m256i quiet = _mm256_or_si256(_mm256_and_si256(bits, set1(0x80000000u)), set1(0x7FC00000u));
-            bits = _mm256_blendv_epi8(bits, quiet, _mm256_cvtepi16_epi32(nan));
+    for (; i + 32 <= n; i += 32) {
+        const bool nan = has_nan_code(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i)),
+                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i + 16)), 0x7C00);
+        if (nan) [[unlikely]] {
+            for (std::size_t k = 0; k < 32; k += 8)
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i + k), float16_to_float_block(half_codes_at(i + k)));
+        } else {
+            for (std::size_t k = 0; k < 32; k += 8) _mm256_storeu_ps(out + i + k, _mm256_cvtph_ps(half_codes_at(i + k)));
         }
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), bits);
     }
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), float16_to_float_block(half_codes_at(i)));
     for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
+// bfloat16 -> float: a bfloat16 is its float's top half, so unpacking codes under zero words widens them (a
+// qword permute first puts codes 0..7 and 8..15 of a vector where the in-lane unpacks take them). A step
+// with a NaN code goes through decode16_lanes, which makes it quiet with no payload as the scalar decoder
+// does. Returns how many codes it decoded (whole steps of 32).
+template <floating_format T>
+LOWBIT_TARGET_AVX2 std::size_t decode_bfloat16_steps(const T* in, float* out, std::size_t n)
+{
+    using namespace kernel_detail;
+    const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    const __m256i zero = _mm256_setzero_si256();
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i h[2] = {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i)),
+                              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i + 16))};
+        if (has_nan_code(h[0], h[1], 0x7F80)) [[unlikely]] {
+            for (std::size_t k = 0; k < 2; ++k) {
+                float* to = out + i + 16 * k;
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), decode16_lanes<T>(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(h[k]))));
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + 8),
+                                    decode16_lanes<T>(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(h[k], 1))));
+            }
+        } else {
+            for (std::size_t k = 0; k < 2; ++k) {
+                float* to = out + i + 16 * k;
+                const __m256i ordered = _mm256_permute4x64_epi64(h[k], 0xD8);
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), _mm256_unpacklo_epi16(zero, ordered));
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + 8), _mm256_unpackhi_epi16(zero, ordered));
+            }
+        }
+    }
+    return i;
 }
 
 template <floating_format T>
@@ -663,6 +726,7 @@ LOWBIT_TARGET_AVX2 void decode_halves(const T* in, float* out, std::size_t n)
     }
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
     std::size_t i = 0;
+    if constexpr (simd::kernel_detail::is_bfloat16_layout<T>) i = decode_bfloat16_steps<T>(in, out, n);
     for (; i + 8 <= n; i += 8) {
         const __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i)));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), decode16_lanes<T>(h));

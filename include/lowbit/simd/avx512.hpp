@@ -812,22 +812,69 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 __m512i decode16_lanes(__m512i h) noexce
     }
 }
 
+// Whether one of 32 codes of a 16-bit format is a NaN: its magnitude above `infinity`, the Inf code.
+LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX512 bool has_nan_code(__m512i codes, short infinity) noexcept
+{
+    return _mm512_cmpgt_epu16_mask(_mm512_and_si512(codes, _mm512_set1_epi16(0x7FFF)), _mm512_set1_epi16(infinity)) != 0;
+}
+
 }  // namespace kernel_detail
 
 // float16 -> float by the silicon converter (vcvtph2ps, exact), except that a NaN becomes the quiet NaN with
-// its sign and no payload, as the scalar decoder gives.
+// its sign and no payload, as the scalar decoder gives. The check for NaN runs once per 32 codes, and only a
+// step with one goes through float16_to_float_block's fix.
 template <floating_format T>
 LOWBIT_TARGET_AVX512 void decode_float16_silicon(const T* in, float* out, std::size_t n)
 {
     using namespace kernel_detail;
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    const auto half_codes_at = [codes](std::size_t at) LOWBIT_TARGET_AVX512 {
+        return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + at));
+    };
     std::size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm512_storeu_si512(out + i, float16_to_float_block(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i))));
+    for (; i + 32 <= n; i += 32) {
+        if (has_nan_code(_mm512_loadu_si512(codes + i), 0x7C00)) [[unlikely]] {
+            _mm512_storeu_si512(out + i, float16_to_float_block(half_codes_at(i)));
+            _mm512_storeu_si512(out + i + 16, float16_to_float_block(half_codes_at(i + 16)));
+        } else {
+            _mm512_storeu_ps(out + i, _mm512_cvt_roundph_ps(half_codes_at(i), _MM_FROUND_NO_EXC));
+            _mm512_storeu_ps(out + i + 16, _mm512_cvt_roundph_ps(half_codes_at(i + 16), _MM_FROUND_NO_EXC));
+        }
+    }
+    if (i + 16 <= n) {
+        _mm512_storeu_si512(out + i, float16_to_float_block(half_codes_at(i)));
+        i += 16;
+    }
     if (i < n) {
         const auto mask = static_cast<__mmask16>((1u << (n - i)) - 1u);
         _mm512_mask_storeu_epi32(out + i, mask, float16_to_float_block(_mm256_maskz_loadu_epi16(mask, codes + i)));
     }
+}
+
+// bfloat16 -> float: a bfloat16 is its float's top half, so unpacking 32 codes under zero words widens them
+// (a qword permute first puts codes 0..15 and 16..31 where the in-lane unpacks take them). A step with a NaN
+// code goes through decode16_lanes, which makes it quiet with no payload as the scalar decoder does.
+// Returns how many codes it decoded (whole steps of 32).
+template <floating_format T>
+LOWBIT_TARGET_AVX512 std::size_t decode_bfloat16_steps(const T* in, float* out, std::size_t n)
+{
+    using namespace kernel_detail;
+    const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
+    const __m512i order = _mm512_setr_epi64(0, 4, 1, 5, 2, 6, 3, 7);
+    const __m512i zero = _mm512_setzero_si512();
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m512i h = _mm512_loadu_si512(codes + i);
+        if (has_nan_code(h, 0x7F80)) [[unlikely]] {
+            _mm512_storeu_si512(out + i, decode16_lanes<T>(_mm512_cvtepu16_epi32(_mm512_castsi512_si256(h))));
+            _mm512_storeu_si512(out + i + 16, decode16_lanes<T>(_mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(h, 1))));
+        } else {
+            const __m512i ordered = _mm512_permutexvar_epi64(order, h);
+            _mm512_storeu_si512(out + i, _mm512_unpacklo_epi16(zero, ordered));
+            _mm512_storeu_si512(out + i + 16, _mm512_unpackhi_epi16(zero, ordered));
+        }
+    }
+    return i;
 }
 
 template <floating_format T>
@@ -840,6 +887,7 @@ LOWBIT_TARGET_AVX512 void decode_halves(const T* in, float* out, std::size_t n)
     }
     const auto* codes = reinterpret_cast<const std::uint16_t*>(in);
     std::size_t i = 0;
+    if constexpr (simd::kernel_detail::is_bfloat16_layout<T>) i = decode_bfloat16_steps<T>(in, out, n);
     for (; i + 16 <= n; i += 16) {
         const __m512i h = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i)));
         _mm512_storeu_si512(out + i, decode16_lanes<T>(h));
