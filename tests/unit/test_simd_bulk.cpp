@@ -438,6 +438,41 @@ TEST_CASE("bulk encoders: formats whose largest value is beyond float's range", 
     }
 }
 
+// Custom 8-bit formats with a large negative bias whose values still lie within float's range, near its
+// top: the nearest-even shortcuts add a power of two above |x| (the AVX2 byte encoders 2^(E + 23 - m), the
+// rebias shortcut 2^(emin - m + 23)), which would overflow for these; they must take the general lanes
+// instead. Inputs: every binade from below T's smallest subnormal to beyond its largest value, with random
+// fractions and signs, and random float bit patterns. (Before the shortcuts checked this, E4M3 with bias
+// -100 gave wrong AVX2 codes.)
+template <class T>
+void check_large_exponents(isa which)
+{
+    std::mt19937 rng(91);
+    std::vector<float> in;
+    for (int e = T::info.min_normal_exponent - T::info.mantissa_bits - 2; e <= T::info.max_exponent + 1 && e <= 127; ++e)
+        for (int k = 0; k < 40; ++k)
+            in.push_back(std::ldexp(1.0f + static_cast<float>(rng() & 0xFFFFFFu) / 16777216.0f, e) * (k % 2 == 0 ? 1.0f : -1.0f));
+    for (int k = 0; k < 2000; ++k) in.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(rng())));
+    std::vector<T> out(in.size());
+    lowbit::convert<T>(std::span<const float>(in), std::span<T>(out));
+    std::size_t mismatches = 0;
+    for (std::size_t k = 0; k < in.size(); ++k) mismatches += bits_of(out[k]) != bits_of(lowbit::convert<T>(in[k]));
+    INFO(lowbit::simd::isa_name(which) << ": bias " << T::info.bias);
+    REQUIRE(mismatches == 0);
+}
+
+TEST_CASE("bulk encoders: custom formats with a large negative bias, within float's range", "[conversion][simd]")
+{
+    const isa_restorer restore;
+    for (const isa which : lowbit::simd::available_isas()) {
+        REQUIRE(lowbit::simd::set_isa(which));
+        check_large_exponents<lowbit::float_format<4, 3, -100, lowbit::specials::fn>>(which);
+        check_large_exponents<lowbit::float_format<4, 3, -110, lowbit::specials::fn>>(which);
+        check_large_exponents<lowbit::float_format<5, 2, -95, lowbit::specials::ieee>>(which);
+        check_large_exponents<lowbit::float_format<3, 4, -105, lowbit::specials::fn>>(which);
+    }
+}
+
 // Outputs of 16 MiB or more are streamed by the AVX-512 byte encoder from their first 32-byte boundary on,
 // the bytes before it and after the last whole step taking partial steps: outputs starting at three offsets
 // into one buffer (0, 1, 31), so that the part before the boundary differs, with about 7% of the values

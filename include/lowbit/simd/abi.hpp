@@ -27,14 +27,15 @@
 #endif
 
 #if LOWBIT_SIMD_X86
-#define LOWBIT_TARGET_AVX2 __attribute__((target("avx2")))
+// The avx2 path requires FMA too (every AVX2 CPU has it): the byte encoders round with one FMA.
+#define LOWBIT_TARGET_AVX2 __attribute__((target("avx2,fma")))
 // VBMI for the 256-entry byte lookups of the FP8 decoder (vpermi2b), DQ for the byte encoders' clamp
 // (vrangeps); the avx512 path requires both.
 #define LOWBIT_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi")))
 // The bfloat16 encoder adds AVX512-BF16 (vcvtne2ps2bf16); it runs only where has_avx512_bf16().
 #define LOWBIT_TARGET_AVX512_BF16 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi,avx512bf16")))
 // The float16 kernels of the avx2 path use F16C (vcvtps2ph/vcvtph2ps); they run only where has_f16c().
-#define LOWBIT_TARGET_AVX2_F16C __attribute__((target("avx2,f16c")))
+#define LOWBIT_TARGET_AVX2_F16C __attribute__((target("avx2,fma,f16c")))
 #define LOWBIT_SIMD_INLINE inline __attribute__((always_inline))
 #endif
 

@@ -141,15 +141,19 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_by_rebias(__m2
 // binade_addend_shortcut's magnitude codes of 8 lanes from their magnitudes (the float bits without the
 // sign), in byte 1 of each lane (the other bytes hold other bits): the sum's shift and add are one vpmaddwd
 // (binade_addend_shortcut::code_word_multipliers). Lanes beyond S::limit come out wrong: the caller checks
-// the magnitudes.
+// the magnitudes. The addend C is 2^E (the clamped magnitude's exponent alone) times the constant whose bits
+// are S::addend plus a zero exponent, an exact product, so one FMA forms |x| + C with the single rounding of
+// the float add (in place of an integer add and the add: E4M3FN at 4 Ki values 0.51 against 0.59 us per
+// call, three alternating runs of both builds).
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_code_bytes(__m256i magnitude) noexcept
 {
     using S = simd::kernel_detail::binade_addend_shortcut<T>;
     const __m256i exponent =
         _mm256_and_si256(_mm256_max_epi32(magnitude, set1(S::min_exponent_bits)), set1(0x7F800000u));
-    const __m256 addend = _mm256_castsi256_ps(_mm256_add_epi32(exponent, set1(S::addend)));
-    const __m256i sum = _mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(magnitude), addend));
+    const __m256 addend_scale = _mm256_castsi256_ps(set1(S::addend + (127u << 23)));
+    const __m256i sum = _mm256_castps_si256(
+        _mm256_fmadd_ps(_mm256_castsi256_ps(exponent), addend_scale, _mm256_castsi256_ps(magnitude)));
     return _mm256_madd_epi16(sum, set1(S::code_word_multipliers(0)));
 }
 

@@ -84,6 +84,7 @@ inline int detect_isa_bits() noexcept
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (__get_cpuid(0, &a, &b, &c, &d) == 0 || a < 7) return bits;
     __cpuid_count(1, 0, a, b, c, d);
+    const bool fma = (c >> 12) & 1u;
     const bool f16c = (c >> 29) & 1u;
     const bool osxsave = (c >> 27) & 1u;
     const bool avx = (c >> 28) & 1u;
@@ -99,8 +100,8 @@ inline int detect_isa_bits() noexcept
     const bool avx512vl = (b >> 31) & 1u;
     const bool avx512vbmi = (c >> 1) & 1u;
     const unsigned leaf7_subleaves = a;  // the highest valid subleaf of leaf 7
-    if (ymm_state && avx2) bits |= 1 << static_cast<int>(isa::avx2);
-    const bool avx512_path = ymm_state && zmm_state && avx2 && avx512f && avx512dq && avx512bw && avx512vl &&
+    if (ymm_state && avx2 && fma) bits |= 1 << static_cast<int>(isa::avx2);
+    const bool avx512_path = ymm_state && zmm_state && avx2 && fma && avx512f && avx512dq && avx512bw && avx512vl &&
                              avx512vbmi;
     if (avx512_path) bits |= 1 << static_cast<int>(isa::avx512);
     if (ymm_state && f16c) bits |= f16c_bit;

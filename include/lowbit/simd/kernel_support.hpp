@@ -276,7 +276,8 @@ struct nearest_even_shortcut {
     // Wraps modulo 2^32 on purpose: the constant subtracts the rebias (emin + 126) << 23.
     static constexpr std::uint32_t offset =
         ((std::uint32_t{1} << (shift - 1)) - 1u) - (static_cast<std::uint32_t>(emin + 126) << 23);
-    static constexpr bool subnormals_by_addition = emin - m >= -125;
+    // A = 2^(emin - m + 23) must also be finite (custom 8-bit formats with a large negative bias fail that).
+    static constexpr bool subnormals_by_addition = emin - m >= -125 && emin - m + 23 <= 127;
     static constexpr std::uint32_t addend_bits = static_cast<std::uint32_t>(emin - m + 23 + 127) << 23;
     static constexpr std::uint32_t max_code = T::info.max_magnitude_code;
     // The float's sign bit moved to T's sign position by one logical right shift.
@@ -304,9 +305,13 @@ struct binade_addend_shortcut {
     static constexpr int emin = T::info.min_normal_exponent;
     // T's largest value must be below 2^128 (then `limit` is a finite float and Inf and NaN lie beyond it),
     // which custom formats with a large bias need not be; m <= 7 for code_word_multipliers.
-    static constexpr bool applies =
+    static constexpr bool rounds_by_addend =
         vector_encodable<T> && T::info.total_bits <= 8 && m >= 1 && m <= 7 && emin - m >= -124 &&
         T::info.max_exponent <= 127;
+    // The unscaled sum |x| + C (the AVX2 route) also needs C = 2^(E + shift) finite up to T's largest
+    // exponent; custom formats with a large negative bias fail that and take the general lanes (before this
+    // condition, E4M3 with bias -100 gave wrong AVX2 codes for 2% of random float bit patterns).
+    static constexpr bool applies = rounds_by_addend && T::info.max_exponent + shift <= 127;
     // |x|'s exponent field is raised to at least emin's; C's exponent field is that plus `shift`.
     static constexpr std::uint32_t min_exponent_bits = static_cast<std::uint32_t>(emin + 127) << 23;
     static constexpr std::uint32_t fraction_constant =
@@ -350,7 +355,7 @@ struct signed_addend_shortcut {
     static constexpr int m = base::m;
     static constexpr int shift = base::shift;
     static constexpr int emin = base::emin;
-    static constexpr bool applies = base::applies;
+    static constexpr bool applies = base::rounds_by_addend;  // x is scaled down: C stays finite
     static constexpr int max_scaling = emin + 126;
     // 2^-(23 - m): x's binade moved down to C's ulp.
     static constexpr float down_scale = std::bit_cast<float>(static_cast<std::uint32_t>(127 - shift) << 23);
