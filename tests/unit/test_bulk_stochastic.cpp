@@ -229,8 +229,7 @@ void check_against_scalar(const std::vector<float>& in, std::uint64_t seed, std:
     std::vector<std::uint32_t> expected(in.size());
     for (std::size_t k = 0; k < in.size(); ++k) expected[k] = expected_code<T>(in[k], seed, offset + k, o);
     std::vector<T> out(in.size());
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         lowbit::convert_stochastic<T>(std::span<const float>(in), std::span<T>(out), {seed, offset}, o);
         std::size_t mismatches = 0;
         std::size_t first = 0;
@@ -244,7 +243,7 @@ void check_against_scalar(const std::vector<float>& in, std::uint64_t seed, std:
                                                << bits_of(out[first]) << ", expected 0x" << expected[first]);
             REQUIRE(mismatches == 0);
         }
-    }
+    });
 }
 
 }  // namespace
@@ -301,7 +300,6 @@ TEST_CASE("stochastic_random_word follows the documented element -> (counter, ke
 TEST_CASE("bulk stochastic rounding equals the scalar one with each element's word on every ISA",
           "[conversion][stochastic][bulk][simd]")
 {
-    const isa_restorer restore;
     for_each_format([](auto tag) {
         using T = typename decltype(tag)::type;
         const std::vector<float> fixed = adversarial_inputs<T>();
@@ -320,7 +318,6 @@ TEST_CASE("bulk stochastic rounding equals the scalar one with each element's wo
 TEST_CASE("bulk stochastic rounding: every length 0..257, misaligned, guards untouched, any stream offset",
           "[conversion][stochastic][bulk][simd]")
 {
-    const isa_restorer restore;
     for_each_format([](auto tag) {
         using T = typename decltype(tag)::type;
         const T guard = T::from_bits(static_cast<typename T::storage_type>(0xA5A5u & (T::info.sign_mask | T::info.magnitude_mask)));
@@ -329,8 +326,7 @@ TEST_CASE("bulk stochastic rounding: every length 0..257, misaligned, guards unt
         o.overflow = lowbit::overflow::saturate_finite;
         // The last two wrap past 2^64, one inside a vector step.
         const std::uint64_t offsets[] = {0, 1, 2, 3, 0xFFFFFFFFFFFFFFFDu, 0xFFFFFFFFFFFFFFD8u};
-        for (const isa which : lowbit::simd::available_isas()) {
-            REQUIRE(lowbit::simd::set_isa(which));
+        lowbit_test::for_each_isa([&](isa which) {
             for (std::size_t n = 0; n <= 257; ++n) {
                 for (std::size_t shift = 0; shift < 4; ++shift) {
                     const std::size_t out_shift = (shift * 3 + n) % 4;
@@ -355,7 +351,7 @@ TEST_CASE("bulk stochastic rounding: every length 0..257, misaligned, guards unt
                     }
                 }
             }
-        }
+        });
     });
 }
 
@@ -448,9 +444,7 @@ void check_unbiased(double lower, double upper, double p, isa which)
 
 TEST_CASE("bulk stochastic rounding is unbiased on every ISA", "[conversion][stochastic][bulk][simd]")
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         check_unbiased<lowbit::float8_e4m3fn>(1.0, 1.125, 0.3125, which);                  // normal
         check_unbiased<lowbit::float8_e4m3fn>(-288.0, -256.0, 0.75, which);                 // negative, large
         check_unbiased<lowbit::float8_e4m3fn>(0.0, std::ldexp(1.0, -9), 0.1875, which);     // below min subnormal
@@ -459,14 +453,12 @@ TEST_CASE("bulk stochastic rounding is unbiased on every ISA", "[conversion][sto
         check_unbiased<lowbit::bfloat16>(1.0, 1.0078125, 0.6796875, which);
         check_unbiased<lowbit::float16>(std::ldexp(1.0, -24), std::ldexp(2.0, -24), 0.0625, which);
         check_unbiased<lowbit::float8_e8m0fnu>(1.0, 2.0, 0.25, which);  // scalar path everywhere
-    }
+    });
 }
 
 TEST_CASE("bulk stochastic rounding rejects a length mismatch before writing", "[conversion][stochastic][bulk]")
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa) {
         const std::vector<float> in(40, 1.3f);
         const lowbit::float8_e4m3fn guard = lowbit::float8_e4m3fn::from_bits(0x5A);
         for (const std::size_t out_size : {std::size_t{0}, std::size_t{39}, std::size_t{41}}) {
@@ -484,7 +476,7 @@ TEST_CASE("bulk stochastic rounding rejects a length mismatch before writing", "
         for (const auto code : halves) CHECK(code.bits() == 0x1234);
         // Empty spans are fine and touch nothing.
         lowbit::convert_stochastic<lowbit::float16>(std::span<const float>(), std::span<lowbit::float16>(), {1, 0}, o);
-    }
+    });
 }
 
 TEST_CASE("the vector stochastic kernels cover the formats the vector encoders cover", "[stochastic][simd]")

@@ -240,29 +240,25 @@ TEMPLATE_TEST_CASE("bulk bfloat16/float16 spans to and from every format match t
                    lowbit::float8_e5m2fnuz, lowbit::float8_e8m0fnu, lowbit::float6_e2m3fn, lowbit::float6_e3m2fn,
                    lowbit::float4_e2m1fn, lowbit::bfloat16, lowbit::float16)
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         for (const lowbit::conversion_options& o : format_to_format_options()) {
             check_format_to_format<TestType, lowbit::bfloat16>(which, o);
             check_format_to_format<TestType, lowbit::float16>(which, o);
             check_format_to_format<lowbit::bfloat16, TestType>(which, o);
             check_format_to_format<lowbit::float16, TestType>(which, o);
         }
-    }
+    });
 }
 
 TEST_CASE("bulk format-to-format conversions: lengths, alignment and mismatches", "[api][simd]")
 {
     using lowbit::bfloat16;
     using lowbit::float8_e4m3fn;
-    const isa_restorer restore;
     std::vector<bfloat16> pool(4096);
     std::mt19937 rng(7);
     for (auto& x : pool) x = bfloat16::from_bits(static_cast<std::uint16_t>(rng()));
     const auto guard = float8_e4m3fn::from_bits(0x5A);
-    for (const isa which : lowbit::simd::available_isas()) {
-        lowbit::simd::set_isa(which);
+    lowbit_test::for_each_isa([&](isa which) {
         for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{1023},
                                     std::size_t{1024}, std::size_t{1025}, std::size_t{3000}}) {
             for (std::size_t offset = 0; offset < 3; ++offset) {
@@ -285,7 +281,7 @@ TEST_CASE("bulk format-to-format conversions: lengths, alignment and mismatches"
         REQUIRE_THROWS_WITH(lowbit::convert(std::span<const bfloat16>(pool.data(), 10), std::span<float8_e4m3fn>(short_out)),
                             Catch::Contains("has 9 elements, expected 10"));
         for (const auto x : short_out) REQUIRE(x.bits() == guard.bits());
-    }
+    });
 }
 
 #if LOWBIT_SIMD_X86
@@ -293,17 +289,15 @@ TEMPLATE_TEST_CASE("bulk conversions ignore MXCSR's flush-to-zero, denormals-are
                    "[conversion][simd]", lowbit::float16, lowbit::bfloat16, lowbit::float8_e4m3fn,
                    lowbit::float8_e5m2, lowbit::float4_e2m1fn)
 {
-    const isa_restorer restore;
     // Each bit alone and all together (all exceptions masked in every case): FTZ (bit 15), DAZ (bit 6),
     // rounding down, up and toward zero (bits 13-14), and FTZ + DAZ + toward zero.
     for (const unsigned bits : {0x8000u, 0x0040u, 0x2000u, 0x4000u, 0x6000u, 0x8040u | 0x6000u}) {
         const mxcsr_setting setting(0x1F80u | bits);
-        for (const isa which : lowbit::simd::available_isas()) {
-            REQUIRE(lowbit::simd::set_isa(which));
+        lowbit_test::for_each_isa([&](isa which) {
             INFO("MXCSR bits 0x" << std::hex << bits);
             check_encode_all_options<TestType>(which);
             check_decode<TestType>(which);
-        }
+        });
     }
 }
 
@@ -311,7 +305,6 @@ TEST_CASE("bulk conversions leave MXCSR's exception flags alone and never trap",
 {
     // A signalling NaN, an overflow, an inexact value and a subnormal: the scalar engine raises no flag, and
     // the vector kernels must not either, even though some use float instructions.
-    const isa_restorer restore;
     const mxcsr_setting clean(0x1F80u);
     std::vector<float> in(64);
     for (std::size_t k = 0; k < in.size(); ++k) in[k] = static_cast<float>(k) * 0.3f - 7.0f;
@@ -323,8 +316,7 @@ TEST_CASE("bulk conversions leave MXCSR's exception flags alone and never trap",
     std::vector<float> back(in.size());
     const std::vector<lowbit::float16> nan_halves(16, lowbit::float16::from_bits(0x7D01));
     std::vector<float> nan_back(16);
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         _mm_setcsr(0x1F80u);
         lowbit::convert(std::span<const float>(in), std::span<lowbit::float16>(halves));
         lowbit::convert(std::span<const float>(in), std::span<lowbit::float8_e4m3fn>(bytes));
@@ -340,7 +332,7 @@ TEST_CASE("bulk conversions leave MXCSR's exception flags alone and never trap",
         const unsigned after = _mm_getcsr();
         _mm_setcsr(0x1F80u);
         CHECK((after & 0x3Fu) == 0);
-    }
+    });
 }
 #endif
 
@@ -350,13 +342,11 @@ TEMPLATE_TEST_CASE("bulk float32 -> format matches the scalar engine on every IS
                    lowbit::float8_e8m0fnu, lowbit::float6_e2m3fn, lowbit::float6_e3m2fn, lowbit::float4_e2m1fn,
                    lowbit::bfloat16, lowbit::float16)
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         REQUIRE(lowbit::simd::active_isa() == which);
         check_encode_all_options<TestType>(which);
         check_lengths_and_alignment<TestType>(which);
-    }
+    });
 }
 
 // The nearest-even byte encoders check the range of each step of 32 values and hand a step with a value
@@ -400,11 +390,9 @@ TEMPLATE_TEST_CASE("bulk nearest-even encoders: one value out of range among tho
                    lowbit::float8_e4m3fn, lowbit::float8_e5m2, lowbit::float8_e4m3fnuz, lowbit::float6_e2m3fn,
                    lowbit::float6_e3m2fn, lowbit::float4_e2m1fn)
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         check_isolated_out_of_range<TestType>(which);
-    }
+    });
 }
 
 // Custom 8-bit formats whose largest value is beyond float's range (bias -120: values up to about 2^135):
@@ -430,12 +418,10 @@ TEST_CASE("bulk encoders: formats whose largest value is beyond float's range", 
 {
     using fn_format = lowbit::float_format<4, 3, -120, lowbit::specials::fn>;
     using ieee_format = lowbit::float_format<4, 3, -120, lowbit::specials::ieee>;
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         check_beyond_float_range<fn_format>(which);
         check_beyond_float_range<ieee_format>(which);
-    }
+    });
 }
 
 // Custom 8-bit formats with a large negative bias whose values still lie within float's range, near its
@@ -463,14 +449,12 @@ void check_large_exponents(isa which)
 
 TEST_CASE("bulk encoders: custom formats with a large negative bias, within float's range", "[conversion][simd]")
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         check_large_exponents<lowbit::float_format<4, 3, -100, lowbit::specials::fn>>(which);
         check_large_exponents<lowbit::float_format<4, 3, -110, lowbit::specials::fn>>(which);
         check_large_exponents<lowbit::float_format<5, 2, -95, lowbit::specials::ieee>>(which);
         check_large_exponents<lowbit::float_format<3, 4, -105, lowbit::specials::fn>>(which);
-    }
+    });
 }
 
 // Outputs of 16 MiB or more are streamed by the AVX-512 byte encoder from their first 32-byte boundary on,
@@ -480,7 +464,6 @@ TEST_CASE("bulk encoders: custom formats with a large negative bias, within floa
 TEST_CASE("bulk byte encoders: outputs large enough to be streamed, at misaligned starts", "[conversion][simd]")
 {
     using T = lowbit::float8_e4m3fn;
-    const isa_restorer restore;
     const std::size_t n = (std::size_t{1} << 24) + 45;
     std::vector<float> in(n);
     std::uint32_t state = 12345u;
@@ -494,8 +477,7 @@ TEST_CASE("bulk byte encoders: outputs large enough to be streamed, at misaligne
     std::vector<T> expected(n);
     for (std::size_t k = 0; k < n; ++k) expected[k] = lowbit::convert<T>(in[k]);
     std::vector<T> buffer(n + 32);
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         for (const std::size_t offset : {std::size_t{0}, std::size_t{1}, std::size_t{31}}) {
             const std::span<T> out(buffer.data() + offset, n);
             lowbit::convert<T>(std::span<const float>(in), out);
@@ -504,7 +486,7 @@ TEST_CASE("bulk byte encoders: outputs large enough to be streamed, at misaligne
             INFO(lowbit::simd::isa_name(which) << ", output offset " << offset);
             REQUIRE(mismatches == 0);
         }
-    }
+    });
 }
 
 TEMPLATE_TEST_CASE("bulk format -> float32 matches the scalar decoder on every ISA", "[conversion][simd]",
@@ -513,11 +495,9 @@ TEMPLATE_TEST_CASE("bulk format -> float32 matches the scalar decoder on every I
                    lowbit::float8_e8m0fnu, lowbit::float6_e2m3fn, lowbit::float6_e3m2fn, lowbit::float4_e2m1fn,
                    lowbit::bfloat16, lowbit::float16)
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         check_decode<TestType>(which);
-    }
+    });
 }
 
 // The 16-bit decoders check a whole step of codes for NaN at once and redo only a step that has one: a
@@ -550,18 +530,14 @@ void check_isolated_nan_decode(isa which)
 TEMPLATE_TEST_CASE("bulk bfloat16/float16 decoders: one NaN among ordinary codes, at every position", "[conversion][simd]",
                    lowbit::bfloat16, lowbit::float16)
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        REQUIRE(lowbit::simd::set_isa(which));
+    lowbit_test::for_each_isa([&](isa which) {
         check_isolated_nan_decode<TestType>(which);
-    }
+    });
 }
 
 TEST_CASE("bulk conversions reject a length mismatch without writing", "[api][simd]")
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        lowbit::simd::set_isa(which);
+    lowbit_test::for_each_isa([&](isa) {
         std::vector<float> in(10, 1.0f);
         std::vector<lowbit::float8_e4m3fn> out(9, lowbit::float8_e4m3fn::from_bits(0x55));
         REQUIRE_THROWS_AS(lowbit::convert(std::span<const float>(in), std::span<lowbit::float8_e4m3fn>(out)),
@@ -577,7 +553,7 @@ TEST_CASE("bulk conversions reject a length mismatch without writing", "[api][si
         REQUIRE_THROWS_AS(lowbit::convert(std::span<const float>(in), std::span<lowbit::float16>(empty)),
                           std::invalid_argument);
         REQUIRE_NOTHROW(lowbit::convert(std::span<const float>(), std::span<lowbit::float16>(empty)));
-    }
+    });
 }
 
 TEST_CASE("which formats have vector kernels", "[api][simd]")

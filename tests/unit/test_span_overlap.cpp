@@ -26,7 +26,6 @@
 namespace {
 
 using lowbit::simd::isa;
-using lowbit_test::isa_restorer;
 
 constexpr std::size_t count = 64;
 
@@ -64,10 +63,7 @@ void require_refused(arena& a, Call call)
 
 TEST_CASE("bulk conversions refuse overlapping spans without writing", "[api][simd]")
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        lowbit::simd::set_isa(which);
-        INFO(lowbit::simd::isa_name(which));
+    lowbit_test::for_each_isa([&](isa) {
         arena a;
         using fp8 = lowbit::float8_e4m3fn;
         const auto floats = a.view<const float>(0, count);  // bytes 0 .. 255
@@ -95,15 +91,12 @@ TEST_CASE("bulk conversions refuse overlapping spans without writing", "[api][si
         for (std::size_t i = 0; i < count; ++i) REQUIRE(a.view<fp8>(256, count)[i].bits() == expected[i].bits());
         REQUIRE_NOTHROW(lowbit::convert(a.view<const fp8>(256, count), a.view<float>(512, count)));
         REQUIRE_NOTHROW(lowbit::convert(a.view<const fp8>(256, count), a.view<float>(0, count)));
-    }
+    });
 }
 
 TEST_CASE("packed storage refuses overlapping spans without writing", "[api][packed]")
 {
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        lowbit::simd::set_isa(which);
-        INFO(lowbit::simd::isa_name(which));
+    lowbit_test::for_each_isa([&](isa) {
         arena a;
         using fp4 = lowbit::float4_e2m1fn;
         using fp6 = lowbit::float6_e2m3fn;
@@ -122,17 +115,14 @@ TEST_CASE("packed storage refuses overlapping spans without writing", "[api][pac
         lowbit::packed::convert<fp6>(a.view<const float>(0, count), std::span<std::uint8_t>(expected));
         REQUIRE(std::equal(expected.begin(), expected.end(), a.view<std::uint8_t>(256, fp6_bytes).begin()));
         REQUIRE_NOTHROW(lowbit::packed::convert<fp6>(a.view<const std::uint8_t>(256, fp6_bytes), a.view<float>(256 + fp6_bytes, count)));
-    }
+    });
 }
 
 TEST_CASE("MX quantization refuses overlapping spans without writing", "[api][mx]")
 {
     namespace mx = lowbit::mx;
     using scale = lowbit::float8_e8m0fnu;
-    const isa_restorer restore;
-    for (const isa which : lowbit::simd::available_isas()) {
-        lowbit::simd::set_isa(which);
-        INFO(lowbit::simd::isa_name(which));
+    lowbit_test::for_each_isa([&](isa) {
         arena a;
         const auto floats = a.view<const float>(0, count);  // bytes 0 .. 255; two blocks of 32
 
@@ -165,5 +155,5 @@ TEST_CASE("MX quantization refuses overlapping spans without writing", "[api][mx
         REQUIRE(a.view<scale>(320, 2)[1].bits() == scales[1].bits());
         REQUIRE_NOTHROW(mx::dequantize<mx::fp8_e4m3>(a.view<const std::uint8_t>(256, count), a.view<const scale>(256, 2),
                                                      a.view<float>(320, count)));
-    }
+    });
 }

@@ -141,10 +141,10 @@ LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i encode_nearest_even_by_rebias(__m2
 // binade_addend_shortcut's magnitude codes of 8 lanes from their magnitudes (the float bits without the
 // sign), in byte 1 of each lane (the other bytes hold other bits): the sum's shift and add are one vpmaddwd
 // (binade_addend_shortcut::code_word_multipliers). Lanes beyond S::limit come out wrong: the caller checks
-// the magnitudes. The addend C is 2^E (the clamped magnitude's exponent alone) times the constant whose bits
-// are S::addend plus a zero exponent, an exact product, so one FMA forms |x| + C with the single rounding of
-// the float add (in place of an integer add and the add: E4M3FN at 4 Ki values 0.51 against 0.59 us per
-// call, three alternating runs of both builds).
+// the magnitudes. The addend C is 2^E (the clamped magnitude's exponent field alone) times the float
+// 2^shift·(1 + K·2^-23) (bits S::addend + (127 << 23)), an exact product, so one FMA forms |x| + C with the
+// single rounding of the float add (in place of an integer add and the add: E4M3FN at 4 Ki values 0.51
+// against 0.59 us per call, three alternating runs of both builds).
 template <floating_format T>
 LOWBIT_SIMD_INLINE LOWBIT_TARGET_AVX2 __m256i binade_code_bytes(__m256i magnitude) noexcept
 {
