@@ -457,6 +457,43 @@ TEST_CASE("bulk encoders: custom formats with a large negative bias, within floa
     });
 }
 
+// Exponent-only formats (no fraction bits): consecutive values are powers of two, and the scalar engine
+// sends a tie to the larger one. The rebias shortcut's kept-lsb rule picked the even code instead; before it
+// excluded these formats, E7M0 with bias 0 broke 126 ties that way on AVX2 and on AVX-512. Inputs: 1, 1.25,
+// 1.5 (the tie) and 1.75 times every power of two, the tie's neighbours, both signs, under every rounding
+// mode.
+template <class T>
+void check_exponent_only(isa which)
+{
+    std::vector<float> in;
+    for (int e = -150; e < 128; ++e)
+        for (const float f : {1.0f, 1.25f, 1.5f, 1.75f, std::nextafter(1.5f, 1.0f), std::nextafter(1.5f, 2.0f)}) {
+            in.push_back(std::ldexp(f, e));
+            in.push_back(-std::ldexp(f, e));
+        }
+    std::vector<T> out(in.size());
+    for (const lowbit::rounding mode : {lowbit::rounding::nearest_even, lowbit::rounding::nearest_away, lowbit::rounding::toward_zero,
+                                        lowbit::rounding::toward_positive, lowbit::rounding::toward_negative}) {
+        lowbit::conversion_options o;
+        o.rounding = mode;
+        lowbit::convert<T>(std::span<const float>(in), std::span<T>(out), o);
+        std::size_t mismatches = 0;
+        for (std::size_t k = 0; k < in.size(); ++k) mismatches += bits_of(out[k]) != bits_of(lowbit::convert<T>(in[k], o));
+        INFO(lowbit::simd::isa_name(which) << ": bias " << T::info.bias << ", rounding " << static_cast<int>(mode));
+        REQUIRE(mismatches == 0);
+    }
+}
+
+TEST_CASE("bulk encoders: exponent-only formats round like the scalar engine", "[conversion][simd]")
+{
+    lowbit_test::for_each_isa([&](isa which) {
+        check_exponent_only<lowbit::float_format<7, 0, 0, lowbit::specials::finite>>(which);
+        check_exponent_only<lowbit::float_format<7, 0, 63, lowbit::specials::fnuz>>(which);
+        check_exponent_only<lowbit::float_format<5, 0, 15, lowbit::specials::finite>>(which);
+        check_exponent_only<lowbit::float_format<3, 0, -104, lowbit::specials::finite>>(which);
+    });
+}
+
 // Outputs of 16 MiB or more are streamed by the AVX-512 byte encoder from their first 32-byte boundary on,
 // the bytes before it and after the last whole step taking partial steps: outputs starting at three offsets
 // into one buffer (0, 1, 31), so that the part before the boundary differs, with about 7% of the values

@@ -268,8 +268,11 @@ inline bool mxcsr_rounds_to_nearest() noexcept
 // take the general lanes.
 template <floating_format T>
 struct nearest_even_shortcut {
-    static constexpr bool applies = T::info.max_exponent <= 127;
     static constexpr int m = T::info.mantissa_bits;
+    // m >= 1: in a format without fraction bits the scalar engine sends a tie between two powers of two to
+    // the larger one, where this shortcut's kept-lsb rule would pick the even code (E7M0 with bias 0 and 127
+    // broke ties that way); such formats take the general lanes.
+    static constexpr bool applies = T::info.max_exponent <= 127 && m >= 1;
     static constexpr int shift = 23 - m;
     static constexpr int emin = T::info.min_normal_exponent;
     static constexpr std::uint32_t min_normal_bits = static_cast<std::uint32_t>(emin + 127) << 23;
