@@ -458,7 +458,7 @@ TEST_CASE("bulk encoders: custom formats with a large negative bias, within floa
 }
 
 // Exponent-only formats (no fraction bits): consecutive values are powers of two, and the scalar engine
-// sends a tie to the larger one. The rebias shortcut's kept-lsb rule picked the even code instead; before it
+// sends a tie to the one of larger magnitude. The rebias shortcut's kept-lsb rule picked the even code instead; before it
 // excluded these formats, E7M0 with bias 0 broke 126 ties that way on AVX2 and on AVX-512. Inputs: 1, 1.25,
 // 1.5 (the tie) and 1.75 times every power of two, the tie's neighbours, both signs, under every rounding
 // mode.

@@ -270,8 +270,8 @@ template <floating_format T>
 struct nearest_even_shortcut {
     static constexpr int m = T::info.mantissa_bits;
     // m >= 1: in a format without fraction bits the scalar engine sends a tie between two powers of two to
-    // the larger one, where this shortcut's kept-lsb rule would pick the even code (E7M0 with bias 0 and 127
-    // broke ties that way); such formats take the general lanes.
+    // the one of larger magnitude, where this shortcut's kept-lsb rule would pick the even code (E7M0 with
+    // bias 0 and 127 broke ties that way); such formats take the general lanes.
     static constexpr bool applies = T::info.max_exponent <= 127 && m >= 1;
     static constexpr int shift = 23 - m;
     static constexpr int emin = T::info.min_normal_exponent;
